@@ -1,0 +1,67 @@
+namespace MetricsPipeline.Configuration;
+
+/// <summary>The "Pipeline" configuration section: everything the worker pulls and computes.</summary>
+public sealed class PipelineOptions
+{
+    public const string SectionName = "Pipeline";
+
+    /// <summary>Path of the org-units CSV (code,name,parent_code,level,headcount); relative paths resolve against the configuration file's folder.</summary>
+    public string OrgUnits { get; set; } = "";
+
+    public HistoryOptions History { get; set; } = new();
+
+    public IndicatorOptions Indicators { get; set; } = new();
+
+    /// <summary>Categories added to the built-in taxonomy.</summary>
+    public List<CategoryOptions> Categories { get; set; } = [];
+
+    public List<SourceOptions> Sources { get; set; } = [];
+
+    /// <summary>How many sources run at the same time in run-once and backfill.</summary>
+    public int MaxParallelSources { get; set; } = 2;
+}
+
+public sealed class HistoryOptions
+{
+    /// <summary>First local day any stream is pulled from on its first run.</summary>
+    public DateOnly From { get; set; } = new(2024, 1, 1);
+
+    /// <summary>First-run and backfill chunk size; each chunk is its own transaction.</summary>
+    public int ChunkMonths { get; set; } = 1;
+}
+
+public sealed class IndicatorOptions
+{
+    /// <summary>The base period reductions are measured against: a calendar year, e.g. "2024".</summary>
+    public string BasePeriod { get; set; } = "2024";
+
+    /// <summary>Share of expected (source, stream, day) cells that must be covered for an indicator to be published.</summary>
+    public decimal CoverageThreshold { get; set; } = 0.95m;
+
+    public List<TargetOptions> Targets { get; set; } = [];
+}
+
+public sealed class TargetOptions
+{
+    /// <summary>A category, or a family pattern such as "document.*".</summary>
+    public string Category { get; set; } = "";
+
+    /// <summary>Target reduction against the base period, as a fraction (0.30 = 30%).</summary>
+    public decimal Reduction { get; set; }
+
+    /// <summary>Unit code the target applies to (with its subtree); empty for all units.</summary>
+    public string? Scope { get; set; }
+
+    /// <summary>Base period of this target; defaults to Indicators:BasePeriod.</summary>
+    public string? BasePeriod { get; set; }
+
+    /// <summary>The public programme or document the target comes from.</summary>
+    public string? PublicSource { get; set; }
+}
+
+public sealed class CategoryOptions
+{
+    public string Name { get; set; } = "";
+    public string Kind { get; set; } = "flow";
+    public string Description { get; set; } = "";
+}

@@ -1,0 +1,61 @@
+namespace MetricsPipeline.Configuration;
+
+/// <summary>One department database or file drop.</summary>
+public sealed class SourceOptions
+{
+    /// <summary>Unique name; appears in facts, the ledger and logs.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>postgres (also Kingbase, openGauss, Highgo) or sqlite; mysql and files are planned.</summary>
+    public string Provider { get; set; } = "";
+
+    /// <summary>Connection string of a read-only account. For sqlite: "Data Source=/path/file.db".</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Quartz cron expression (seconds first), evaluated in <see cref="TimeZone"/>.</summary>
+    public string Schedule { get; set; } = "0 0 2 * * ?";
+
+    /// <summary>IANA time zone whose calendar days the source's events are counted in.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <summary>Days before the last covered day that every run pulls again, to pick up late rows and corrections.</summary>
+    public int LookbackDays { get; set; } = 7;
+
+    /// <summary>Longest a single source query may run before the window fails.</summary>
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    public List<StreamOptions> Streams { get; set; } = [];
+}
+
+/// <summary>One table (or view) of a source, aggregated per unit, code and local day.</summary>
+public sealed class StreamOptions
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>Table or view, optionally schema-qualified (schema.table).</summary>
+    public string Table { get; set; } = "";
+
+    /// <summary>Optional SQL predicate, written by the operator and sent to the source verbatim.</summary>
+    public string? Where { get; set; }
+
+    /// <summary>Column holding the event time.</summary>
+    public string Timestamp { get; set; } = "";
+
+    /// <summary>utc, offset or local (see README).</summary>
+    public string TimestampKind { get; set; } = "utc";
+
+    /// <summary>Column holding the org unit code.</summary>
+    public string Unit { get; set; } = "";
+
+    /// <summary>Column holding the source's own code (mapped through <see cref="Categories"/>). Omit it and set <see cref="Category"/> when the stream has one category.</summary>
+    public string? Code { get; set; }
+
+    /// <summary>The one category of a stream without a Code column.</summary>
+    public string? Category { get; set; }
+
+    /// <summary>Measure name to "*" (row count), a column, or an arithmetic expression over columns.</summary>
+    public Dictionary<string, string> Measures { get; set; } = new() { ["count"] = "*" };
+
+    /// <summary>Source code to canonical category.</summary>
+    public Dictionary<string, string> Categories { get; set; } = [];
+}

@@ -8,7 +8,7 @@ CREATE TABLE ref.units (
     headcount       integer     NOT NULL CHECK (headcount >= 0),
     active          boolean     NOT NULL DEFAULT true,
     first_seen_at   timestamptz NOT NULL DEFAULT now(),
-    last_seen_at    timestamptz NOT NULL DEFAULT now(),
+    changed_at      timestamptz NOT NULL DEFAULT now(),
     deactivated_at  timestamptz NULL
 );
 CREATE INDEX units_parent_idx ON ref.units (parent_code);
@@ -19,6 +19,7 @@ COMMENT ON COLUMN ref.units.level IS 'city, county, township or village.';
 COMMENT ON COLUMN ref.units.headcount IS 'Staff of the unit in full-time equivalents (people); divisor of per-FTE indicators.';
 COMMENT ON COLUMN ref.units.active IS 'False once the unit has disappeared from the org-units file (merged or abolished).';
 COMMENT ON COLUMN ref.units.deactivated_at IS 'UTC time the pipeline first saw the unit missing from the file.';
+COMMENT ON COLUMN ref.units.changed_at IS 'UTC time any attribute of the unit last changed in the file.';
 
 -- The canonical taxonomy (see domain.md). Extensible: configuration may add categories.
 CREATE TABLE ref.categories (

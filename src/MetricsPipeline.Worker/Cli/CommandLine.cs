@@ -1,0 +1,59 @@
+using System.CommandLine;
+
+namespace MetricsPipeline.Worker.Cli;
+
+/// <summary>The verbs. Exit codes: 0 success, 1 a source or window failed, 2 invalid configuration or usage.</summary>
+public static class CommandLine
+{
+    public static readonly Option<FileInfo?> ConfigOption = new("--config")
+    {
+        Description = "A JSON configuration file (same shape as appsettings.json); overrides appsettings.json, overridden by environment variables",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> SourceOption = new("--source")
+    {
+        Description = "Only this source (its Name in configuration)",
+    };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("MetricsPipeline: pulls reporting-burden counts from department systems into the warehouse and computes indicators. Without a verb it runs the service.");
+        root.Options.Add(ConfigOption);
+        root.SetAction((result, ct) => ServeCommand.RunAsync(result.GetValue(ConfigOption), ct));
+
+        var serve = new Command("serve", "Run the service: every source on its cron, clustered over the warehouse (the default verb)");
+        serve.SetAction((result, ct) => ServeCommand.RunAsync(result.GetValue(ConfigOption), ct));
+
+        var migrate = new Command("migrate", "Create or upgrade the warehouse schema (safe to run concurrently; refuses edited migrations)");
+        migrate.SetAction((result, ct) => MigrateCommand.RunAsync(result.GetValue(ConfigOption), ct));
+
+        var runOnce = new Command("run-once", "Pull every source (or one) once, now, and print a summary; exit code 1 if any failed");
+        runOnce.Options.Add(SourceOption);
+        runOnce.SetAction((result, ct) => RunOnceCommand.RunAsync(result.GetValue(ConfigOption), result.GetValue(SourceOption), ct));
+
+        var from = new Option<DateOnly>("--from") { Description = "First local day to re-pull (yyyy-MM-dd)", Required = true };
+        var to = new Option<DateOnly>("--to") { Description = "Last local day to re-pull (yyyy-MM-dd); at most today", Required = true };
+        var backfill = new Command("backfill", "Re-pull a range of days in month chunks, each its own transaction, with progress");
+        backfill.Options.Add(from);
+        backfill.Options.Add(to);
+        backfill.Options.Add(SourceOption);
+        backfill.SetAction((result, ct) => BackfillCommand.RunAsync(
+            result.GetValue(ConfigOption), result.GetValue(from), result.GetValue(to), result.GetValue(SourceOption), ct));
+
+        var status = new Command("status", "Show the last run per source and stream, coverage, quarantine counts and indicator freshness");
+        status.SetAction((result, ct) => StatusCommand.RunAsync(result.GetValue(ConfigOption), ct));
+
+        var period = new Option<string>("--period") { Description = "year or month", DefaultValueFactory = _ => "year" };
+        period.AcceptOnlyFromAmong("year", "month");
+        var unit = new Option<string?>("--unit") { Description = "Unit code (default: the root of the org tree)" };
+        var indicators = new Command("indicators", "Print the indicators for the top of the org tree (or --unit) as a table");
+        indicators.Options.Add(period);
+        indicators.Options.Add(unit);
+        indicators.SetAction((result, ct) => IndicatorsCommand.RunAsync(result.GetValue(ConfigOption), result.GetValue(period)!, result.GetValue(unit), ct));
+
+        foreach (var command in new[] { serve, migrate, runOnce, backfill, status, indicators })
+            root.Subcommands.Add(command);
+        return root;
+    }
+}

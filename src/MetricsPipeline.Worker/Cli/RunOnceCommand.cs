@@ -1,0 +1,16 @@
+using MetricsPipeline.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MetricsPipeline.Worker.Cli;
+
+internal static class RunOnceCommand
+{
+    public static Task<int> RunAsync(FileInfo? config, string? source, CancellationToken cancellationToken) =>
+        VerbHost.RunAsync(config, validatePipeline: true, async services =>
+        {
+            var runner = services.GetRequiredService<PipelineRunner>();
+            var results = await runner.RunAsync(RunRequest.RunOnce, source, progress: null, cancellationToken);
+            RunSummaryTable.Write(results);
+            return results.All(r => r.Succeeded) ? VerbHost.Success : VerbHost.Failed;
+        });
+}

@@ -1,0 +1,51 @@
+using MetricsPipeline.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using MetricsPipeline.Worker.Hosting;
+using Npgsql;
+using Spectre.Console;
+
+namespace MetricsPipeline.Worker.Cli;
+
+/// <summary>Runs a verb inside a host and turns configuration and connection problems into clear messages and exit codes.</summary>
+internal static class VerbHost
+{
+    public const int Success = 0;
+    public const int Failed = 1;
+    public const int InvalidConfiguration = 2;
+
+    public static async Task<int> RunAsync(FileInfo? config, bool validatePipeline, Func<IServiceProvider, Task<int>> verb)
+    {
+        try
+        {
+            var builder = WorkerHost.CreateBuilder(config, logToStandardError: true);
+            using var host = builder.Build();
+            if (validatePipeline)
+                _ = host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value; // throws with every bad key
+            return await verb(host.Services);
+        }
+        catch (Exception ex) when (ConfigurationProblem(ex) is { } problems)
+        {
+            Console.Error.WriteLine("Configuration error, nothing was done:");
+            foreach (var problem in problems)
+                Console.Error.WriteLine("  - " + problem);
+            return InvalidConfiguration;
+        }
+        catch (NpgsqlException ex) when (ex is not PostgresException || ((PostgresException)ex).SqlState.StartsWith("28", StringComparison.Ordinal) || ((PostgresException)ex).SqlState == "3D000")
+        {
+            Console.Error.WriteLine($"Cannot reach the warehouse (ConnectionStrings:Warehouse): {ex.Message}");
+            return Failed;
+        }
+    }
+
+    private static IReadOnlyList<string>? ConfigurationProblem(Exception ex) => ex switch
+    {
+        OptionsValidationException options => options.Failures.SelectMany(f => f.Split("; ")).ToList(),
+        InvalidConfigurationException config => config.Errors,
+        _ when ex.InnerException is { } inner => ConfigurationProblem(inner),
+        _ => null,
+    };
+
+    public static void WriteTable(Table table) => AnsiConsole.Write(table);
+}

@@ -1,0 +1,80 @@
+using MetricsPipeline.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Quartz;
+
+namespace MetricsPipeline.Worker.Scheduling;
+
+public static class SchedulingExtensions
+{
+    /// <summary>
+    /// Quartz with the clustered PostgreSQL job store in the warehouse (schema quartz, created by migrate),
+    /// one job per source on its cron in the source's time zone.
+    /// Misfire policy: a fire missed while no node was running (or all were busy) runs once as soon as a
+    /// node can, then the normal schedule resumes (FireAndProceed). Windows are re-pulled from the last
+    /// covered day, so one catch-up run covers every missed fire.
+    /// </summary>
+    public static HostApplicationBuilder AddPipelineScheduling(this HostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(PipelineOptions.SectionName).Get<PipelineOptions>() ?? new PipelineOptions();
+        var scheduler = builder.Configuration.GetSection(SchedulerOptions.SectionName).Get<SchedulerOptions>() ?? new SchedulerOptions();
+        var plans = PipelinePlan.Compile(options, out _); // invalid configuration stops start-up through ValidateOnStart
+
+        builder.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(s =>
+            {
+                s.InstanceName = "metrics-pipeline";
+                s.GenerateInstanceId = true;
+            });
+            q.UseDefaultThreadPool(scheduler.MaxConcurrentSources);
+            q.UsePersistentStore(store =>
+            {
+                store.UsePostgres(ds => ds.ConnectionString = builder.Configuration.GetConnectionString("Warehouse") ?? "");
+                store.ConfigureStore(o =>
+                {
+                    o.TablePrefix = "quartz.qrtz_";
+                    o.MisfireThreshold = scheduler.MisfireThreshold;
+                });
+                store.UseClustering(c =>
+                {
+                    c.CheckinInterval = scheduler.CheckinInterval;
+                    c.CheckinMisfireThreshold = scheduler.CheckinInterval * 2;
+                });
+            });
+
+            foreach (var source in plans)
+            {
+                var key = new JobKey(source.Name, SourceJob.Group);
+                q.AddJob<SourceJob>(j => j.WithIdentity(key).UsingJobData(SourceJob.SourceKey, source.Name)
+                    .StoreDurably().RequestRecovery().WithDescription($"Pull source {source.Name}"));
+                q.AddTrigger(t => t.ForJob(key).WithIdentity(source.Name, SourceJob.Group)
+                    .WithCronSchedule(source.Schedule, c => c.InTimeZone(source.TimeZone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+            }
+        });
+        builder.AddQuartzHostedService(o =>
+        {
+            // Stopping waits for running jobs; their tokens are cancelled so the current window rolls back promptly.
+            o.WaitForJobsToComplete = true;
+            o.AwaitApplicationStarted = true;
+        });
+        builder.Services.AddHostedService<StaleJobCleaner>();
+        return builder;
+    }
+}
+
+/// <summary>Scheduler settings (section "Scheduler").</summary>
+public sealed class SchedulerOptions
+{
+    public const string SectionName = "Scheduler";
+
+    /// <summary>Sources one node runs at the same time.</summary>
+    public int MaxConcurrentSources { get; set; } = 4;
+
+    /// <summary>How often a node checks in; a node silent for twice this is presumed dead and its jobs recovered.</summary>
+    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How late a fire may start before it counts as misfired.</summary>
+    public TimeSpan MisfireThreshold { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,31 @@
+using MetricsPipeline.Configuration;
+using MetricsPipeline.Pipeline;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace MetricsPipeline.Worker.Scheduling;
+
+/// <summary>
+/// One scheduled pull of one source. Quartz never runs two fires of the same job at once
+/// (DisallowConcurrentExecution, enforced across the cluster by the job store), and the source's
+/// advisory lock also keeps out an operator's run-once.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class SourceJob(PipelineRunner runner, IOptions<PipelineOptions> options) : IJob
+{
+    public const string Group = "sources";
+    public const string SourceKey = "source";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var sourceName = context.MergedJobDataMap.GetString(SourceKey)
+                         ?? throw new JobExecutionException($"job {context.JobDetail.Key} has no '{SourceKey}' in its data");
+        if (options.Value.Sources.All(s => s.Name != sourceName))
+            throw new JobExecutionException($"source '{sourceName}' is no longer configured");
+        // The token is cancelled when the service stops: the window in progress rolls back, nothing is half-written.
+        var results = await runner.RunAsync(RunRequest.Schedule, sourceName, progress: null, cancellationToken);
+        var failed = results.Where(r => !r.Succeeded && !r.IsBusy).ToList();
+        if (failed.Count > 0)
+            throw new JobExecutionException(string.Join("; ", failed.Select(r => $"{r.Source}: {r.Error}")));
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text.RegularExpressions;
+using MetricsPipeline.Normalize;
+using MetricsPipeline.Sources;
+using Quartz;
+
+namespace MetricsPipeline.Configuration;
+
+/// <summary>
+/// Turns <see cref="PipelineOptions"/> into plans, collecting every problem with the configuration key
+/// it concerns (Pipeline:Sources:0:Streams:1:Measures:pages ...), so start-up can say what to fix.
+/// </summary>
+public static partial class PipelinePlan
+{
+    public static readonly IReadOnlySet<string> KnownProviders = new HashSet<string>(StringComparer.Ordinal) { "postgres", "sqlite" };
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_.\-]*$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^[a-z_][a-z0-9_]*$")]
+    private static partial Regex MeasureNamePattern();
+
+    [GeneratedRegex(@"^\d{4}$")]
+    private static partial Regex YearPattern();
+
+    public static IReadOnlyList<SourcePlan> Compile(PipelineOptions options, out List<string> errors)
+    {
+        errors = [];
+        var taxonomy = CompileTaxonomy(options, errors);
+        ValidateGlobals(options, taxonomy, errors);
+
+        var plans = new List<SourcePlan>();
+        var sourceNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.Sources.Count; i++)
+        {
+            var source = options.Sources[i];
+            var key = $"Pipeline:Sources:{i}";
+            if (!sourceNames.Add(source.Name))
+                errors.Add($"{key}:Name: duplicate source name '{source.Name}'");
+            var plan = CompileSource(source, key, taxonomy, errors);
+            if (plan is not null)
+                plans.Add(plan);
+        }
+        return plans;
+    }
+
+    /// <summary>Compiles or throws one exception listing every problem.</summary>
+    public static IReadOnlyList<SourcePlan> CompileOrThrow(PipelineOptions options)
+    {
+        var plans = Compile(options, out var errors);
+        if (errors.Count > 0)
+            throw new InvalidConfigurationException(errors);
+        return plans;
+    }
+
+    public static Taxonomy CompileTaxonomy(PipelineOptions options, List<string> errors)
+    {
+        for (var i = 0; i < options.Categories.Count; i++)
+        {
+            var c = options.Categories[i];
+            if (!NamePattern().IsMatch(c.Name ?? ""))
+                errors.Add($"Pipeline:Categories:{i}:Name: '{c.Name}' is not a valid category name (lower-case letters, digits, _ . -)");
+            if (c.Kind is not ("flow" or "stock"))
+                errors.Add($"Pipeline:Categories:{i}:Kind: '{c.Kind}' must be flow or stock");
+        }
+        return new Taxonomy(options.Categories);
+    }
+
+    private static void ValidateGlobals(PipelineOptions options, Taxonomy taxonomy, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(options.OrgUnits))
+            errors.Add("Pipeline:OrgUnits: the path of the org-units CSV is required");
+        else if (!File.Exists(options.OrgUnits))
+            errors.Add($"Pipeline:OrgUnits: file '{options.OrgUnits}' does not exist");
+        if (options.History.ChunkMonths is < 1 or > 24)
+            errors.Add("Pipeline:History:ChunkMonths: must be between 1 and 24");
+        if (options.MaxParallelSources is < 1 or > 64)
+            errors.Add("Pipeline:MaxParallelSources: must be between 1 and 64");
+        if (!YearPattern().IsMatch(options.Indicators.BasePeriod ?? ""))
+            errors.Add($"Pipeline:Indicators:BasePeriod: '{options.Indicators.BasePeriod}' must be a calendar year such as 2024");
+        if (options.Indicators.CoverageThreshold is < 0 or > 1)
+            errors.Add("Pipeline:Indicators:CoverageThreshold: must be between 0 and 1");
+        for (var i = 0; i < options.Indicators.Targets.Count; i++)
+        {
+            var t = options.Indicators.Targets[i];
+            var key = $"Pipeline:Indicators:Targets:{i}";
+            var pattern = t.Category ?? "";
+            var known = pattern.EndsWith(".*", StringComparison.Ordinal)
+                ? taxonomy.All.Any(c => Taxonomy.FamilyOf(c.Name) == pattern[..^2])
+                : taxonomy.Contains(pattern);
+            if (!known)
+                errors.Add($"{key}:Category: '{pattern}' matches no category of the taxonomy");
+            if (t.Reduction is <= 0 or > 1)
+                errors.Add($"{key}:Reduction: {t.Reduction} must be a fraction in (0, 1], e.g. 0.30");
+            if (t.BasePeriod is not null && !YearPattern().IsMatch(t.BasePeriod))
+                errors.Add($"{key}:BasePeriod: '{t.BasePeriod}' must be a calendar year");
+        }
+    }
+
+    private static SourcePlan? CompileSource(SourceOptions source, string key, Taxonomy taxonomy, List<string> errors)
+    {
+        var before = errors.Count;
+        if (!NamePattern().IsMatch(source.Name ?? ""))
+            errors.Add($"{key}:Name: '{source.Name}' is required and may hold lower-case letters, digits, _ . -");
+        if (!KnownProviders.Contains(source.Provider ?? ""))
+            errors.Add($"{key}:Provider: unknown provider '{source.Provider}' (expected one of: {string.Join(", ", KnownProviders)})");
+        if (string.IsNullOrWhiteSpace(source.ConnectionString))
+            errors.Add($"{key}:ConnectionString: is required");
+        if (!CronExpression.TryParse(source.Schedule ?? "", out _))
+            errors.Add($"{key}:Schedule: '{source.Schedule}' is not a valid Quartz cron expression (seconds first, e.g. \"0 0/15 * * * ?\")");
+        TimeZoneInfo? zone = null;
+        try { zone = TimeZoneInfo.FindSystemTimeZoneById(source.TimeZone ?? ""); }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            errors.Add($"{key}:TimeZone: unknown time zone '{source.TimeZone}' (use an IANA name such as Asia/Shanghai)");
+        }
+        if (source.LookbackDays is < 0 or > 366)
+            errors.Add($"{key}:LookbackDays: must be between 0 and 366");
+        if (source.QueryTimeout <= TimeSpan.Zero)
+            errors.Add($"{key}:QueryTimeout: must be positive (hh:mm:ss)");
+        if (source.Streams.Count == 0)
+            errors.Add($"{key}:Streams: a source needs at least one stream");
+
+        var streams = new List<StreamPlan>();
+        var streamNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var j = 0; j < source.Streams.Count; j++)
+        {
+            var streamKey = $"{key}:Streams:{j}";
+            if (!streamNames.Add(source.Streams[j].Name ?? ""))
+                errors.Add($"{streamKey}:Name: duplicate stream name '{source.Streams[j].Name}' in source '{source.Name}'");
+            var stream = StreamCompiler.Compile(source.Name ?? "", source.Streams[j], streamKey, taxonomy, errors);
+            if (stream is not null)
+                streams.Add(stream);
+        }
+        return errors.Count == before && zone is not null
+            ? new SourcePlan(source.Name!, source.Provider!, source.ConnectionString, source.Schedule!, zone, source.LookbackDays, source.QueryTimeout, streams)
+            : null;
+    }
+}
+
+/// <summary>Thrown when configuration is invalid; the message lists each bad key and what to fix.</summary>
+public sealed class InvalidConfigurationException(IReadOnlyList<string> errors)
+    : Exception("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}

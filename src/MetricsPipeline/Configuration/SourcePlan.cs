@@ -1,0 +1,37 @@
+using MetricsPipeline.Sources;
+
+namespace MetricsPipeline.Configuration;
+
+/// <summary>A source as the pipeline runs it: configuration parsed and checked once, at start-up.</summary>
+public sealed record SourcePlan(
+    string Name,
+    string Provider,
+    string ConnectionString,
+    string Schedule,
+    TimeZoneInfo TimeZone,
+    int LookbackDays,
+    TimeSpan QueryTimeout,
+    IReadOnlyList<StreamPlan> Streams);
+
+public sealed record StreamPlan(
+    string Source,
+    string Name,
+    SqlIdentifier Table,
+    string? Where,
+    SqlIdentifier Timestamp,
+    TimestampKind TimestampKind,
+    SqlIdentifier Unit,
+    SqlIdentifier? Code,
+    string? FixedCategory,
+    IReadOnlyList<MeasurePlan> Measures,
+    IReadOnlyDictionary<string, string> CodeMap)
+{
+    /// <summary>The categories this stream can produce.</summary>
+    public IReadOnlyList<string> Categories =>
+        (FixedCategory is null ? CodeMap.Values : [FixedCategory]).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Measures that need a value column in the aggregation (everything but row counts).</summary>
+    public IReadOnlyList<MeasurePlan> ValueMeasures => Measures.Where(m => m.Expression is not MeasureExpression.RowCount).ToList();
+}
+
+public sealed record MeasurePlan(string Name, MeasureExpression Expression);

@@ -1,0 +1,72 @@
+using MetricsPipeline.Normalize;
+using MetricsPipeline.Sources;
+
+namespace MetricsPipeline.Configuration;
+
+/// <summary>Parses one stream's configuration: identifiers, measure expressions, the code map.</summary>
+internal static class StreamCompiler
+{
+    public static StreamPlan? Compile(string source, StreamOptions stream, string key, Taxonomy taxonomy, List<string> errors)
+    {
+        var before = errors.Count;
+        if (string.IsNullOrWhiteSpace(stream.Name) || stream.Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
+            errors.Add($"{key}:Name: '{stream.Name}' is required and may hold letters, digits, _ . -");
+
+        var table = Identifier(() => SqlIdentifier.ParseTable(stream.Table), $"{key}:Table", errors);
+        var timestamp = Identifier(() => SqlIdentifier.ParseColumn(stream.Timestamp), $"{key}:Timestamp", errors);
+        var unit = Identifier(() => SqlIdentifier.ParseColumn(stream.Unit), $"{key}:Unit", errors);
+        var code = string.IsNullOrWhiteSpace(stream.Code) ? null : Identifier(() => SqlIdentifier.ParseColumn(stream.Code!), $"{key}:Code", errors);
+
+        if (stream.Where is { } where && where.Contains(';'))
+            errors.Add($"{key}:Where: a semicolon is not allowed; Where is a single predicate");
+
+        var kind = stream.TimestampKind?.ToLowerInvariant() switch
+        {
+            "utc" => TimestampKind.Utc,
+            "offset" => TimestampKind.Offset,
+            "local" => TimestampKind.Local,
+            _ => (TimestampKind?)null,
+        };
+        if (kind is null)
+            errors.Add($"{key}:TimestampKind: '{stream.TimestampKind}' must be utc, offset or local");
+
+        var measures = new List<MeasurePlan>();
+        if (stream.Measures.Count == 0)
+            errors.Add($"{key}:Measures: at least one measure is required (e.g. \"count\": \"*\")");
+        foreach (var (name, text) in stream.Measures)
+        {
+            if (string.IsNullOrEmpty(name) || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+                errors.Add($"{key}:Measures:{name}: measure names use lower-case letters, digits and _");
+            try { measures.Add(new MeasurePlan(name, MeasureExpression.Parse(text))); }
+            catch (FormatException ex) { errors.Add($"{key}:Measures:{name}: {ex.Message}"); }
+        }
+
+        if (code is null && string.IsNullOrWhiteSpace(stream.Category))
+            errors.Add($"{key}:Code: either Code (with Categories) or Category is required");
+        if (code is not null && stream.Categories.Count == 0)
+            errors.Add($"{key}:Categories: map at least one source code to a category");
+        if (stream.Category is { } fixedCategory && !taxonomy.Contains(fixedCategory))
+            errors.Add($"{key}:Category: '{fixedCategory}' is not in the taxonomy");
+        foreach (var (sourceCode, category) in stream.Categories)
+        {
+            if (!taxonomy.Contains(category))
+                errors.Add($"{key}:Categories:{sourceCode}: '{category}' is not in the taxonomy (known: {string.Join(", ", taxonomy.All.Select(c => c.Name))})");
+        }
+
+        if (errors.Count != before)
+            return null;
+        return new StreamPlan(source, stream.Name, table!, string.IsNullOrWhiteSpace(stream.Where) ? null : stream.Where,
+            timestamp!, kind!.Value, unit!, code, code is null ? stream.Category : null, measures,
+            new Dictionary<string, string>(stream.Categories, StringComparer.Ordinal));
+    }
+
+    private static SqlIdentifier? Identifier(Func<SqlIdentifier> parse, string key, List<string> errors)
+    {
+        try { return parse(); }
+        catch (FormatException ex)
+        {
+            errors.Add($"{key}: {ex.Message}");
+            return null;
+        }
+    }
+}

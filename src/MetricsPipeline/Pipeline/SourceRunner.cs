@@ -1,0 +1,134 @@
+using MetricsPipeline.Configuration;
+using MetricsPipeline.Normalize;
+using MetricsPipeline.Sources;
+using MetricsPipeline.Warehouse;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MetricsPipeline.Pipeline;
+
+/// <summary>What a run of one source asks for: the scheduled/run-once window plan, or a backfill range.</summary>
+public sealed record RunRequest(string Trigger, DateOnly? BackfillFrom = null, DateOnly? BackfillTo = null)
+{
+    public static readonly RunRequest Schedule = new("schedule");
+    public static readonly RunRequest RunOnce = new("run-once");
+
+    public static RunRequest Backfill(DateOnly from, DateOnly to) => new("backfill", from, to);
+}
+
+/// <summary>
+/// Runs one source: syncs reference data, then for each stream plans its windows and loads them in order.
+/// A failed window stops that stream (so coverage stays contiguous) but not the source's other streams,
+/// and never another source. Its data and coverage stay as they were.
+/// </summary>
+public sealed class SourceRunner(
+    NpgsqlDataSource warehouse,
+    IOptions<PipelineOptions> options,
+    ReferenceSync referenceSync,
+    RunLedger ledger,
+    WindowLoader loader,
+    TimeProvider clock,
+    ILogger<SourceRunner> logger)
+{
+    public async Task<SourceRunResult> RunAsync(SourcePlan source, RunRequest request, IProgress<WindowProgress>? progress, CancellationToken cancellationToken)
+    {
+        await using var sourceLock = await SourceLock.TryAcquireAsync(warehouse, source.Name, cancellationToken);
+        if (sourceLock is null)
+        {
+            Log.SourceBusy(logger, source.Name);
+            return SourceRunResult.Busy(source.Name);
+        }
+
+        var pipeline = options.Value;
+        var runId = await ledger.BeginRunAsync(request.Trigger, source.Name, cancellationToken);
+        Log.RunStarted(logger, source.Name, runId, request.Trigger);
+        var streams = new List<StreamRunResult>();
+        string? runError = null;
+        try
+        {
+            var plans = PipelinePlan.CompileOrThrow(pipeline);
+            var knownUnits = await referenceSync.SyncAsync(pipeline, plans, cancellationToken);
+            foreach (var stream in source.Streams)
+                streams.Add(await RunStreamAsync(runId, source, stream, request, knownUnits, progress, cancellationToken));
+            var failed = streams.Where(s => s.Error is not null).ToList();
+            if (failed.Count > 0)
+                runError = string.Join("; ", failed.Select(s => $"{s.Stream}: {s.Error}"));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            runError = ex.Message;
+            Log.RunFailed(logger, ex, source.Name, runId);
+        }
+        catch (OperationCanceledException)
+        {
+            runError = "cancelled (the service is stopping); the window in progress rolled back";
+            throw;
+        }
+        finally
+        {
+            await ledger.FinishRunAsync(runId, runError, CancellationToken.None);
+            Log.RunFinished(logger, source.Name, runId, runError ?? "succeeded");
+        }
+        return new SourceRunResult(source.Name, runId, streams, runError);
+    }
+
+    private async Task<StreamRunResult> RunStreamAsync(
+        long runId, SourcePlan source, StreamPlan stream, RunRequest request, IReadOnlySet<string> knownUnits,
+        IProgress<WindowProgress>? progress, CancellationToken cancellationToken)
+    {
+        var pipeline = options.Value;
+        var today = LocalCalendar.Today(clock, source.TimeZone);
+        IReadOnlyList<SourceWindow> windows = request.BackfillFrom is { } from && request.BackfillTo is { } to
+            ? WindowPlanner.PlanBackfill(from, to, pipeline.History.From, today, pipeline.History.ChunkMonths)
+            : WindowPlanner.PlanRun(await ledger.LastCoveredDayAsync(source.Name, stream.Name, cancellationToken),
+                source.LookbackDays, pipeline.History.From, today, pipeline.History.ChunkMonths);
+
+        var outcomes = new List<WindowOutcome>();
+        for (var i = 0; i < windows.Count; i++)
+        {
+            var window = windows[i];
+            try
+            {
+                var outcome = await loader.LoadAsync(runId, source, stream, window, pipeline.History.From, knownUnits, cancellationToken);
+                outcomes.Add(outcome);
+                Log.WindowLoaded(logger, source.Name, stream.Name, window.ToString(), outcome.Counts.SourceRows, outcome.Counts.FactRows,
+                    outcome.Counts.QuarantinedRows, outcome.FactsWritten, outcome.FactsDeleted, outcome.Duration.TotalMilliseconds);
+                progress?.Report(new WindowProgress(source.Name, stream.Name, window, i + 1, windows.Count, outcome, null));
+            }
+            catch (WindowFailedException ex)
+            {
+                var message = $"{source.Name}/{stream.Name} {window}: {Describe(ex.InnerException ?? ex)}";
+                Log.WindowFailed(logger, ex.InnerException ?? ex, source.Name, stream.Name, window.ToString(), message);
+                await ledger.RecordFailedWindowAsync(runId, source.Name, stream.Name, window, ex.StartedAt, clock.GetUtcNow(),
+                    ex.Counts, message, CancellationToken.None);
+                progress?.Report(new WindowProgress(source.Name, stream.Name, window, i + 1, windows.Count, null, message));
+                // Later windows wait: loading them now would leave a hole in coverage behind the failure.
+                return new StreamRunResult(stream.Name, outcomes, message);
+            }
+        }
+        return new StreamRunResult(stream.Name, outcomes, null);
+    }
+
+    /// <summary>The cause of a failure in words an operator can act on, without connection secrets.</summary>
+    private static string Describe(Exception ex) => ex switch
+    {
+        PostgresException pg => $"{pg.MessageText} (SQLSTATE {pg.SqlState}{(pg.Hint is null ? "" : "; hint: " + pg.Hint)})",
+        NpgsqlException { InnerException: { } inner } => $"{ex.Message} ({inner.Message})",
+        _ => ex.Message,
+    };
+}
+
+public sealed record WindowProgress(string Source, string Stream, SourceWindow Window, int Index, int Count, WindowOutcome? Outcome, string? Error);
+
+public sealed record StreamRunResult(string Stream, IReadOnlyList<WindowOutcome> Windows, string? Error);
+
+public sealed record SourceRunResult(string Source, long? RunId, IReadOnlyList<StreamRunResult> Streams, string? Error)
+{
+    public bool IsBusy { get; private init; }
+
+    public bool Succeeded => Error is null && !IsBusy;
+
+    public static SourceRunResult Busy(string source) =>
+        new(source, null, [], $"another run of source '{source}' holds its lock; skipped") { IsBusy = true };
+}

@@ -1,0 +1,45 @@
+using MetricsPipeline.Configuration;
+using MetricsPipeline.Pipeline;
+using MetricsPipeline.Sources;
+using MetricsPipeline.Warehouse;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MetricsPipeline;
+
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>Registers the pipeline: validated options, the warehouse data source, the source providers and the runners.</summary>
+    public static IServiceCollection AddMetricsPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PipelineOptions>()
+            .Bind(configuration.GetSection(PipelineOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
+
+        services.AddSingleton(_ =>
+        {
+            var connectionString = configuration.GetConnectionString("Warehouse");
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidConfigurationException(["ConnectionStrings:Warehouse: the warehouse connection string is required (or the systemd credential 'warehouse')"]);
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            builder.ConnectionStringBuilder.ApplicationName ??= "metrics-pipeline";
+            return builder.Build();
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ISourceProvider, PostgresSourceProvider>();
+        services.AddSingleton<ISourceProvider, SqliteSourceProvider>();
+        services.AddSingleton<SourceProviders>();
+        services.AddSingleton<WarehouseMigrator>();
+        services.AddSingleton<ReferenceSync>();
+        services.AddSingleton<RunLedger>();
+        services.AddSingleton<StatusQueries>();
+        services.AddSingleton<WindowLoader>();
+        services.AddSingleton<SourceRunner>();
+        services.AddSingleton<PipelineRunner>();
+        return services;
+    }
+}

@@ -1,0 +1,26 @@
+namespace MetricsPipeline.Sources;
+
+/// <summary>What differs between source databases in the generated aggregation query.</summary>
+public interface ISqlDialect
+{
+    string QuoteIdentifier(string name);
+
+    /// <summary>Division that yields a decimal and NULL (not an error) on division by zero.</summary>
+    string Divide(string left, string right);
+
+    /// <summary>Casts an expression to text (unit codes and source codes may be numbers at the source).</summary>
+    string AsText(string expression);
+
+    /// <summary>
+    /// An expression that turns the timestamp column into a value comparable with the window bounds:
+    /// a UTC instant for utc/offset columns, the local wall time for local columns (see <see cref="WindowBounds"/>).
+    /// NULL when the value cannot be read.
+    /// </summary>
+    string Instant(string column, TimestampKind kind);
+
+    /// <summary>The local calendar day of the instant expression, in the stream's time zone.</summary>
+    string LocalDay(string instant, TimestampKind kind, string timeZone);
+
+    /// <summary>Quotes a string literal.</summary>
+    string Literal(string value) => "'" + value.Replace("'", "''") + "'";
+}

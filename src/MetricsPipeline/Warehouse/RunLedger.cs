@@ -1,0 +1,54 @@
+using Dapper;
+using MetricsPipeline.Sources;
+using Npgsql;
+
+namespace MetricsPipeline.Warehouse;
+
+/// <summary>ops.runs and the failed rows of ops.windows (succeeded windows are written by <see cref="WindowWriter"/>).</summary>
+public sealed class RunLedger(NpgsqlDataSource warehouse)
+{
+    public async Task<long> BeginRunAsync(string trigger, string source, CancellationToken cancellationToken)
+    {
+        await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "INSERT INTO ops.runs (trigger, source, host) VALUES (@trigger, @source, @host) RETURNING run_id",
+            new { trigger, source, host = Environment.MachineName }, cancellationToken: cancellationToken));
+    }
+
+    public async Task FinishRunAsync(long runId, string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE ops.runs SET finished_at = now(), status = @status, error = @error WHERE run_id = @runId",
+            new { runId, status = error is null ? "succeeded" : "failed", error }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Records a failed window in its own transaction, after the window's own transaction rolled back.</summary>
+    public async Task RecordFailedWindowAsync(
+        long runId, string source, string stream, SourceWindow window, DateTimeOffset startedAt, DateTimeOffset finishedAt,
+        WindowCounts? counts, string error, CancellationToken cancellationToken)
+    {
+        await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO ops.windows (run_id, source, stream, day_from, day_to, open_before, open_after, started_at, finished_at,
+                                     status, source_rows, fact_rows, quarantined_rows, error)
+            VALUES (@runId, @source, @stream, @from, @to, @openBefore, @openAfter, @startedAt, @finishedAt,
+                    'failed', @sourceRows, @factRows, @quarantinedRows, @error)
+            """,
+            new
+            {
+                runId, source, stream, from = window.From, to = window.To, openBefore = window.OpenBefore, openAfter = window.OpenAfter,
+                startedAt = startedAt.UtcDateTime, finishedAt = finishedAt.UtcDateTime,
+                sourceRows = counts?.SourceRows, factRows = counts?.FactRows, quarantinedRows = counts?.QuarantinedRows, error,
+            }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The last covered local day of a stream, or null before its first successful window.</summary>
+    public async Task<DateOnly?> LastCoveredDayAsync(string source, string stream, CancellationToken cancellationToken)
+    {
+        await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<DateOnly?>(new CommandDefinition(
+            "SELECT max(day) FROM ops.coverage WHERE source = @source AND stream = @stream",
+            new { source, stream }, cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The README's test command: starts what the tests need, runs every test project, and closes with
+# "N passed, N failed, N skipped" so a run that executed no test is visible.
+#
+#   ops/scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Unit]
+#
+# A throwaway PostgreSQL (temp dir, free port, stopped by PID on exit) serves every integration test;
+# each test creates its own database on it. Its admin connection string is METRICS_TEST_PG.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$repo"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "PostgreSQL server binaries are missing; installing them" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+fi
+command -v sqlite3 >/dev/null 2>&1 || true # the tests use Microsoft.Data.Sqlite, no sqlite3 binary needed
+
+pg_dir=$(mktemp -d /tmp/mp-test-pg.XXXXXX)
+cleanup() {
+  local status=$?
+  "$repo/ops/scripts/throwaway-postgres.sh" stop "$pg_dir/data" || true
+  rm -rf "$pg_dir"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port=55433
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+chmod 755 "$pg_dir"
+"$repo/ops/scripts/throwaway-postgres.sh" start "$pg_dir/data" "$port" >/dev/null
+export METRICS_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Pooling=false"
+echo "PostgreSQL for tests on 127.0.0.1:$port"
+
+log="$pg_dir/dotnet-test.log"
+set +e
+dotnet test tests/MetricsPipeline.Tests/MetricsPipeline.Tests.csproj -c Release "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# Sum the per-assembly totals dotnet test prints ("Failed:     0, Passed:    94, Skipped:     0, ...").
+read -r passed failed skipped < <(awk '
+  /(Passed|Failed)! *- *Failed:/ {
+    for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+  }
+  END { printf "%d %d %d\n", p, f, s }' "$log")
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "no test ran" >&2
+  exit 1
+fi
+exit "$status"

@@ -7,9 +7,19 @@ namespace MetricsPipeline.Warehouse;
 /// <summary>ops.runs and the failed rows of ops.windows (succeeded windows are written by <see cref="WindowWriter"/>).</summary>
 public sealed class RunLedger(NpgsqlDataSource warehouse)
 {
+    /// <summary>
+    /// Opens a run. The caller holds the source's lock, so any run of the source still marked running
+    /// belongs to a process that died (SIGKILL, power loss); it is closed as abandoned first. Its windows
+    /// either committed or left no trace, so nothing else needs repair.
+    /// </summary>
     public async Task<long> BeginRunAsync(string trigger, string source, CancellationToken cancellationToken)
     {
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE ops.runs SET status = 'failed', finished_at = now(),
+                   error = 'abandoned: the process running it stopped before finishing; committed windows stand, the one in progress rolled back'
+            WHERE source = @source AND status = 'running'
+            """, new { source }, cancellationToken: cancellationToken));
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "INSERT INTO ops.runs (trigger, source, host) VALUES (@trigger, @source, @host) RETURNING run_id",
             new { trigger, source, host = Environment.MachineName }, cancellationToken: cancellationToken));

@@ -41,6 +41,10 @@ public static class WorkerHost
                 o.OrgUnits = Path.GetFullPath(o.OrgUnits, baseDirectory);
         });
 
+        // Stopping waits for a running window to commit or roll back; systemd's TimeoutStopSec (120 s) must exceed this.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
+        builder.Services.Configure<HostOptions>(builder.Configuration.GetSection("Host"));
+
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         if (SystemdHelpers.IsSystemdService())
         {

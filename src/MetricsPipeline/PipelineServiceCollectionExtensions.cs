@@ -37,6 +37,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ReferenceSync>();
         services.AddSingleton<RunLedger>();
         services.AddSingleton<StatusQueries>();
+        services.AddSingleton<Indicators.IndicatorQueries>();
         services.AddSingleton<WindowLoader>();
         services.AddSingleton<SourceRunner>();
         services.AddSingleton<PipelineRunner>();

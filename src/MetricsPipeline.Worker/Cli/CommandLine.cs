@@ -47,10 +47,13 @@ public static class CommandLine
         var period = new Option<string>("--period") { Description = "year or month", DefaultValueFactory = _ => "year" };
         period.AcceptOnlyFromAmong("year", "month");
         var unit = new Option<string?>("--unit") { Description = "Unit code (default: the root of the org tree)" };
+        var measure = new Option<string>("--measure") { Description = "Measure to show (count, pages, minutes ...), or all", DefaultValueFactory = _ => "count" };
         var indicators = new Command("indicators", "Print the indicators for the top of the org tree (or --unit) as a table");
         indicators.Options.Add(period);
         indicators.Options.Add(unit);
-        indicators.SetAction((result, ct) => IndicatorsCommand.RunAsync(result.GetValue(ConfigOption), result.GetValue(period)!, result.GetValue(unit), ct));
+        indicators.Options.Add(measure);
+        indicators.SetAction((result, ct) => IndicatorsCommand.RunAsync(
+            result.GetValue(ConfigOption), result.GetValue(period)!, result.GetValue(unit), result.GetValue(measure)!, ct));
 
         foreach (var command in new[] { serve, migrate, runOnce, backfill, status, indicators })
             root.Subcommands.Add(command);

@@ -17,6 +17,9 @@ internal static class VerbHost
 
     public static async Task<int> RunAsync(FileInfo? config, bool validatePipeline, Func<IServiceProvider, Task<int>> verb)
     {
+        // Piped into a file or CI log, Spectre would assume 80 columns and fold every table.
+        if (Console.IsOutputRedirected)
+            AnsiConsole.Profile.Width = 180;
         try
         {
             var builder = WorkerHost.CreateBuilder(config, logToStandardError: true);

@@ -17,6 +17,8 @@ public static class AggregationQueryBuilder
         var timestamp = stream.Timestamp.Render(dialect);
         var instant = dialect.Instant(timestamp, stream.TimestampKind);
         var filter = WindowFilter(window, instant, timestamp);
+        if (dialect.Prefilter(timestamp, window) is { } prefilter)
+            filter = $"{prefilter} AND {filter}";
         var where = stream.Where is null ? filter : $"({stream.Where}) AND {filter}";
         var valueMeasures = stream.ValueMeasures;
 

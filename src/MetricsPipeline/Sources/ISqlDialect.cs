@@ -21,6 +21,12 @@ public interface ISqlDialect
     /// <summary>The local calendar day of the instant expression, in the stream's time zone.</summary>
     string LocalDay(string instant, TimestampKind kind, string timeZone);
 
+    /// <summary>
+    /// An optional cheap predicate that narrows the rows before the exact window filter runs, for dialects
+    /// whose exact filter is expensive. It may only exclude rows that cannot be in the window.
+    /// </summary>
+    string? Prefilter(string column, SourceWindow window) => null;
+
     /// <summary>Quotes a string literal.</summary>
     string Literal(string value) => "'" + value.Replace("'", "''") + "'";
 }

@@ -80,6 +80,17 @@ public sealed class AggregationQueryBuilderTests
     }
 
     [Fact]
+    public void Build_SqliteClosedWindow_PrefiltersIsoTextByDateWithAMargin_OpenWindowDoesNot()
+    {
+        var closed = Build(TimestampKind.Local, new SourceWindow(new(2025, 3, 1), new(2025, 3, 31), false, false), SqliteDialect.Instance);
+        Assert.Contains("substr(\"issued_at\", 1, 10) BETWEEN '2025-02-26' AND '2025-04-03'", closed.CountSql);
+        Assert.Contains("NOT GLOB", closed.CountSql);
+
+        var open = Build(TimestampKind.Local, new SourceWindow(new(2025, 3, 1), new(2025, 3, 31), false, true), SqliteDialect.Instance);
+        Assert.DoesNotContain("substr", open.CountSql);
+    }
+
+    [Fact]
     public void Build_MeasuresGetNullAndNegativeChecks()
     {
         var query = Build(TimestampKind.Utc, new SourceWindow(new(2025, 3, 1), new(2025, 3, 31), false, false));

@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace MetricsPipeline.Benchmarks;
+
+/// <summary>The command line, parsed by hand: a handful of flags, no dependency needed.</summary>
+internal sealed record BenchmarkArguments
+{
+    public const string Usage = """
+        usage: MetricsPipeline.Benchmarks [options]
+          --pg CONNSTRING        admin connection string of the PostgreSQL server to use
+                                 (default: $BENCH_PG); the benchmark creates and drops the databases
+                                 bench_source, bench_wh and bench_ref on it
+          --events N             raw events to generate (default 10000000; 1M, 10M, 1_000_000 and 1e6 also work)
+          --units N              villages U0001..UN (default 2000)
+          --codes N              source codes C1..CN, mapped to categories (default 8)
+          --years N              years of events, ending yesterday in Asia/Shanghai (default 2)
+          --pages                also load the measure pages (sum of a column), not only count:*
+          --scale-check          run everything at N/10 and at N and compare the pipeline's peak RSS
+          --skip-references      time only the pipeline
+          --profile              print pg_stat_statements for the pipeline phase (the server must preload it;
+                                 ops/scripts/benchmark.sh --profile does that)
+          --fdw-fetch-size N     postgres_fdw fetch_size of the reference (default 10000; the extension's default is 100)
+          --help
+        """;
+
+    public string AdminConnectionString { get; init; } = Environment.GetEnvironmentVariable("BENCH_PG") ?? "";
+    public long Events { get; init; } = 10_000_000;
+    public int Units { get; init; } = 2000;
+    public int Codes { get; init; } = 8;
+    public int Years { get; init; } = 2;
+    public bool Pages { get; init; }
+    public bool ScaleCheck { get; init; }
+    public bool SkipReferences { get; init; }
+    public bool Profile { get; init; }
+    public int FdwFetchSize { get; init; } = 10_000;
+    public bool Help { get; init; }
+    public string? Phase { get; init; }
+    public string? SpecFile { get; init; }
+
+    public static BenchmarkArguments Parse(string[] args)
+    {
+        var result = new BenchmarkArguments();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            result = name switch
+            {
+                "--pg" => result with { AdminConnectionString = Value() },
+                "--events" => result with { Events = ParseCount(name, Value()) },
+                "--units" => result with { Units = checked((int)ParseCount(name, Value())) },
+                "--codes" => result with { Codes = checked((int)ParseCount(name, Value())) },
+                "--years" => result with { Years = checked((int)ParseCount(name, Value())) },
+                "--pages" => result with { Pages = true },
+                "--scale-check" => result with { ScaleCheck = true },
+                "--skip-references" => result with { SkipReferences = true },
+                "--profile" => result with { Profile = true },
+                "--fdw-fetch-size" => result with { FdwFetchSize = checked((int)ParseCount(name, Value())) },
+                "--phase" => result with { Phase = Value() },
+                "--spec" => result with { SpecFile = Value() },
+                "--help" or "-h" => result with { Help = true },
+                _ => throw new ArgumentException($"unknown argument '{name}'"),
+            };
+        }
+        if (result.Phase is null && !result.Help)
+        {
+            if (string.IsNullOrWhiteSpace(result.AdminConnectionString))
+                throw new ArgumentException("--pg (or $BENCH_PG) is required: the admin connection string of a PostgreSQL server");
+            if (result.Units is < 1 or > 99_999) throw new ArgumentException("--units must be 1..99999");
+            if (result.Codes is < 1 or > 99) throw new ArgumentException("--codes must be 1..99");
+            if (result.Years is < 1 or > 20) throw new ArgumentException("--years must be 1..20");
+            if (result.Events < (result.ScaleCheck ? 10 : 1)) throw new ArgumentException("--events must be positive");
+        }
+        return result;
+    }
+
+    /// <summary>10000000, 10_000_000, 10M, 1e7 and 500k are all accepted.</summary>
+    private static long ParseCount(string name, string text)
+    {
+        var t = text.Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal).Trim();
+        long multiplier = 1;
+        if (t.EndsWith('k') || t.EndsWith('K')) { multiplier = 1_000; t = t[..^1]; }
+        else if (t.EndsWith('m') || t.EndsWith('M')) { multiplier = 1_000_000; t = t[..^1]; }
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && value * multiplier <= long.MaxValue)
+            return checked((long)Math.Round(value * multiplier));
+        throw new ArgumentException($"{name}: '{text}' is not a count");
+    }
+}

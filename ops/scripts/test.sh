@@ -22,6 +22,7 @@ pg_dir=$(mktemp -d /tmp/mp-test-pg.XXXXXX)
 cleanup() {
   local status=$?
   "$repo/ops/scripts/throwaway-postgres.sh" stop "$pg_dir/data" || true
+  "$repo/ops/scripts/throwaway-mariadb.sh" stop "$pg_dir/mariadb" || true
   rm -rf "$pg_dir"
   exit "$status"
 }
@@ -35,6 +36,13 @@ chmod 755 "$pg_dir"
 "$repo/ops/scripts/throwaway-postgres.sh" start "$pg_dir/data" "$port" >/dev/null
 export METRICS_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Pooling=false"
 echo "PostgreSQL for tests on 127.0.0.1:$port"
+
+# MariaDB for the mysql provider (installs Debian's mariadb-server on first use, about 30 s).
+my_port=33307
+while (exec 3<>"/dev/tcp/127.0.0.1/$my_port") 2>/dev/null; do my_port=$((my_port + 1)); done
+"$repo/ops/scripts/throwaway-mariadb.sh" start "$pg_dir/mariadb" "$my_port" >/dev/null
+export METRICS_TEST_MYSQL="Server=127.0.0.1;Port=$my_port;User ID=test;Password=test;Pooling=false"
+echo "MariaDB for tests on 127.0.0.1:$my_port"
 
 log="$pg_dir/dotnet-test.log"
 set +e

@@ -32,6 +32,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ISourceProvider, PostgresSourceProvider>();
         services.AddSingleton<ISourceProvider, SqliteSourceProvider>();
+        services.AddSingleton<ISourceProvider, MySqlSourceProvider>();
         services.AddSingleton<SourceProviders>();
         services.AddSingleton<WarehouseMigrator>();
         services.AddSingleton<ReferenceSync>();

@@ -11,7 +11,7 @@ namespace MetricsPipeline.Configuration;
 /// </summary>
 public static partial class PipelinePlan
 {
-    public static readonly IReadOnlySet<string> KnownProviders = new HashSet<string>(StringComparer.Ordinal) { "postgres", "sqlite" };
+    public static readonly IReadOnlySet<string> KnownProviders = new HashSet<string>(StringComparer.Ordinal) { "postgres", "mysql", "sqlite" };
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9_.\-]*$")]
     private static partial Regex NamePattern();

@@ -20,7 +20,7 @@ public sealed class WindowLoader(NpgsqlDataSource warehouse, SourceProviders pro
         var provider = providers.Get(source.Provider);
         var started = clock.GetUtcNow();
         var bounds = WindowBounds.For(window, stream.TimestampKind, source.TimeZone, historyFrom, started);
-        var query = AggregationQueryBuilder.Build(stream, provider.Dialect, window, bounds, source.TimeZone.Id);
+        var query = AggregationQueryBuilder.Build(stream, provider.Dialect, window, bounds, source.TimeZone);
         var classifier = new GroupClassifier(stream, knownUnits);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -11,7 +11,7 @@ namespace MetricsPipeline.Sources;
 /// </summary>
 public static class AggregationQueryBuilder
 {
-    public static AggregationQuery Build(StreamPlan stream, ISqlDialect dialect, SourceWindow window, WindowBounds bounds, string timeZone)
+    public static AggregationQuery Build(StreamPlan stream, ISqlDialect dialect, SourceWindow window, WindowBounds bounds, TimeZoneInfo zone)
     {
         var table = stream.Table.Render(dialect);
         var timestamp = stream.Timestamp.Render(dialect);
@@ -49,8 +49,8 @@ public static class AggregationQueryBuilder
 
         // Rows before History.From collapse to one group per unit and code: their days are not wanted.
         var day = window.OpenBefore
-            ? $"CASE WHEN ts < @history_lower THEN NULL ELSE {dialect.LocalDay("ts", stream.TimestampKind, timeZone)} END"
-            : dialect.LocalDay("ts", stream.TimestampKind, timeZone);
+            ? $"CASE WHEN ts < @history_lower THEN NULL ELSE {dialect.LocalDay("ts", stream.TimestampKind, zone, window)} END"
+            : dialect.LocalDay("ts", stream.TimestampKind, zone, window);
 
         var sums = string.Concat(Enumerable.Range(0, valueMeasures.Count).Select(i => $", sum(m{i}) AS m{i}"));
         var groupSql =

@@ -18,8 +18,11 @@ public interface ISqlDialect
     /// </summary>
     string Instant(string column, TimestampKind kind);
 
-    /// <summary>The local calendar day of the instant expression, in the stream's time zone.</summary>
-    string LocalDay(string instant, TimestampKind kind, string timeZone);
+    /// <summary>
+    /// The local calendar day of the instant expression, in the stream's time zone. A dialect that cannot
+    /// apply zone rules in SQL may return a finer UTC bucket instead and turn it into a day when reading.
+    /// </summary>
+    string LocalDay(string instant, TimestampKind kind, TimeZoneInfo zone, SourceWindow window);
 
     /// <summary>
     /// An optional cheap predicate that narrows the rows before the exact window filter runs, for dialects

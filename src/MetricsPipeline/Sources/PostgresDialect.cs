@@ -18,7 +18,7 @@ public sealed class PostgresDialect : ISqlDialect
         ? $"CAST({column} AS timestamp)"
         : $"CAST({column} AS timestamptz)";
 
-    public string LocalDay(string instant, TimestampKind kind, string timeZone) => kind == TimestampKind.Local
+    public string LocalDay(string instant, TimestampKind kind, TimeZoneInfo zone, SourceWindow window) => kind == TimestampKind.Local
         ? $"CAST({instant} AS date)"
-        : $"CAST(({instant}) AT TIME ZONE {((ISqlDialect)this).Literal(timeZone)} AS date)";
+        : $"CAST(({instant}) AT TIME ZONE {((ISqlDialect)this).Literal(zone.Id)} AS date)";
 }

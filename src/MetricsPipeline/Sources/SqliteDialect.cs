@@ -18,7 +18,7 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string Instant(string column, TimestampKind kind) => $"mp_instant({column})";
 
-    public string LocalDay(string instant, TimestampKind kind, string timeZone) => $"mp_day({instant})";
+    public string LocalDay(string instant, TimestampKind kind, TimeZoneInfo zone, SourceWindow window) => $"mp_day({instant})";
 
     /// <summary>
     /// mp_instant is a call into .NET per row, so a history chunk would parse the whole table. ISO text

@@ -16,7 +16,7 @@ public sealed class AggregationQueryBuilderTests
     private static AggregationQuery Build(TimestampKind kind, SourceWindow window, ISqlDialect? dialect = null)
     {
         var bounds = WindowBounds.For(window, kind, Beijing, new DateOnly(2024, 1, 1), DateTimeOffset.UtcNow);
-        return AggregationQueryBuilder.Build(Stream(kind), dialect ?? PostgresDialect.Instance, window, bounds, Beijing.Id);
+        return AggregationQueryBuilder.Build(Stream(kind), dialect ?? PostgresDialect.Instance, window, bounds, Beijing);
     }
 
     [Fact]

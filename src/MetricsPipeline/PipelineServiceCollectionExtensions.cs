@@ -1,5 +1,7 @@
 using MetricsPipeline.Configuration;
 using MetricsPipeline.Pipeline;
+using MetricsPipeline.Pipeline.Resilience;
+using MetricsPipeline.Pipeline.Telemetry;
 using MetricsPipeline.Sources;
 using MetricsPipeline.Warehouse;
 using Microsoft.Extensions.Configuration;
@@ -39,6 +41,10 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<RunLedger>();
         services.AddSingleton<StatusQueries>();
         services.AddSingleton<Indicators.IndicatorQueries>();
+        services.AddMetrics();
+        services.AddSingleton<PipelineMetrics>();
+        services.AddSingleton<SourcePipelines>();
+        services.AddSingleton<SourceHealthQueries>();
         services.AddSingleton<WindowLoader>();
         services.AddSingleton<SourceRunner>();
         services.AddSingleton<PipelineRunner>();

@@ -115,8 +115,11 @@ public static partial class PipelinePlan
         }
         if (source.LookbackDays is < 0 or > 366)
             errors.Add($"{key}:LookbackDays: must be between 0 and 366");
-        if (source.QueryTimeout <= TimeSpan.Zero)
-            errors.Add($"{key}:QueryTimeout: must be positive (hh:mm:ss)");
+        if (source.QueryTimeout <= TimeSpan.Zero || source.QueryTimeout > TimeSpan.FromDays(1))
+            errors.Add($"{key}:QueryTimeout: must be positive and at most 1.00:00:00 (hh:mm:ss)");
+        (source.Resilience ?? new ResilienceOptions()).Validate($"{key}:Resilience", source.QueryTimeout, errors);
+        if (source.ExpectedFreshness < TimeSpan.FromMinutes(1) || source.ExpectedFreshness > TimeSpan.FromDays(366))
+            errors.Add($"{key}:ExpectedFreshness: {source.ExpectedFreshness} must be between 00:01:00 and 366.00:00:00");
         if (source.Streams.Count == 0)
             errors.Add($"{key}:Streams: a source needs at least one stream");
 
@@ -133,6 +136,10 @@ public static partial class PipelinePlan
         }
         return errors.Count == before && zone is not null
             ? new SourcePlan(source.Name!, source.Provider!, source.ConnectionString, source.Schedule!, zone, source.LookbackDays, source.QueryTimeout, streams)
+            {
+                Resilience = source.Resilience ?? new ResilienceOptions(),
+                ExpectedFreshness = source.ExpectedFreshness,
+            }
             : null;
     }
 }

@@ -21,8 +21,14 @@ public sealed class SourceOptions
     /// <summary>Days before the last covered day that every run pulls again, to pick up late rows and corrections.</summary>
     public int LookbackDays { get; set; } = 7;
 
-    /// <summary>Longest a single source query may run before the window fails.</summary>
+    /// <summary>Longest one window may take, all its attempts and retry delays together, before it fails and rolls back.</summary>
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Retries, circuit breaker and per-attempt timeout of this source's windows.</summary>
+    public ResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>How old the source's data may get (now minus the end of its last covered day) before it is flagged stale. Default 2 days.</summary>
+    public TimeSpan ExpectedFreshness { get; set; } = TimeSpan.FromDays(2);
 
     public List<StreamOptions> Streams { get; set; } = [];
 }

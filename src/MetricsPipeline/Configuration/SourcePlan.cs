@@ -11,7 +11,14 @@ public sealed record SourcePlan(
     TimeZoneInfo TimeZone,
     int LookbackDays,
     TimeSpan QueryTimeout,
-    IReadOnlyList<StreamPlan> Streams);
+    IReadOnlyList<StreamPlan> Streams)
+{
+    /// <summary>Retries, breaker and attempt timeout of this source's windows.</summary>
+    public ResilienceOptions Resilience { get; init; } = new();
+
+    /// <summary>Age of the newest covered data after which the source is stale.</summary>
+    public TimeSpan ExpectedFreshness { get; init; } = TimeSpan.FromDays(2);
+}
 
 public sealed record StreamPlan(
     string Source,

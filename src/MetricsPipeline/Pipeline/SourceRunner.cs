@@ -1,5 +1,7 @@
 using MetricsPipeline.Configuration;
 using MetricsPipeline.Normalize;
+using MetricsPipeline.Pipeline.Resilience;
+using MetricsPipeline.Pipeline.Telemetry;
 using MetricsPipeline.Sources;
 using MetricsPipeline.Warehouse;
 using Microsoft.Extensions.Logging;
@@ -29,14 +31,18 @@ public sealed class SourceRunner(
     RunLedger ledger,
     WindowLoader loader,
     TimeProvider clock,
-    ILogger<SourceRunner> logger)
+    ILogger<SourceRunner> logger,
+    SourcePipelines pipelines,
+    PipelineMetrics metrics)
 {
     public async Task<SourceRunResult> RunAsync(SourcePlan source, RunRequest request, IProgress<WindowProgress>? progress, CancellationToken cancellationToken)
     {
+        var runWatch = System.Diagnostics.Stopwatch.StartNew();
         await using var sourceLock = await SourceLock.TryAcquireAsync(warehouse, source.Name, cancellationToken);
         if (sourceLock is null)
         {
             Log.SourceBusy(logger, source.Name);
+            metrics.RunFinished(source.Name, "busy", runWatch.Elapsed);
             return SourceRunResult.Busy(source.Name);
         }
 
@@ -67,8 +73,11 @@ public sealed class SourceRunner(
         }
         finally
         {
-            await ledger.FinishRunAsync(runId, runError, CancellationToken.None);
+            // Best effort: with the warehouse unreachable the run stays 'running' and the next run closes it.
+            try { await ledger.FinishRunAsync(runId, runError, CancellationToken.None, pipelines.StateOf(source.Name).ToText()); }
+            catch (NpgsqlException ex) { ResilienceLog.LedgerWriteFailed(logger, "end of run " + runId, source.Name, Describe(ex)); }
             Log.RunFinished(logger, source.Name, runId, runError ?? "succeeded");
+            metrics.RunFinished(source.Name, runError is null ? "succeeded" : "failed", runWatch.Elapsed);
         }
         return new SourceRunResult(source.Name, runId, streams, runError);
     }
@@ -92,16 +101,26 @@ public sealed class SourceRunner(
             {
                 var outcome = await loader.LoadAsync(runId, source, stream, window, pipeline.History.From, knownUnits, cancellationToken);
                 outcomes.Add(outcome);
+                metrics.WindowSucceeded(source.Name, stream.Name, outcome);
                 Log.WindowLoaded(logger, source.Name, stream.Name, window.ToString(), outcome.Counts.SourceRows, outcome.Counts.FactRows,
                     outcome.Counts.QuarantinedRows, outcome.FactsWritten, outcome.FactsDeleted, outcome.Duration.TotalMilliseconds);
                 progress?.Report(new WindowProgress(source.Name, stream.Name, window, i + 1, windows.Count, outcome, null));
             }
             catch (WindowFailedException ex)
             {
-                var message = $"{source.Name}/{stream.Name} {window}: {Describe(ex.InnerException ?? ex)}";
+                var message = $"{source.Name}/{stream.Name} {window}: {Describe(ex.InnerException ?? ex)}" +
+                              (ex.Attempts > 1 ? $" (after {ex.Attempts} attempts)" : "");
                 Log.WindowFailed(logger, ex.InnerException ?? ex, source.Name, stream.Name, window.ToString(), message);
-                await ledger.RecordFailedWindowAsync(runId, source.Name, stream.Name, window, ex.StartedAt, clock.GetUtcNow(),
-                    ex.Counts, message, CancellationToken.None);
+                metrics.WindowFailed(source.Name, stream.Name, clock.GetUtcNow() - ex.StartedAt);
+                try
+                {
+                    await ledger.RecordFailedWindowAsync(runId, source.Name, stream.Name, window, ex.StartedAt, clock.GetUtcNow(),
+                        ex.Counts, message, CancellationToken.None);
+                }
+                catch (NpgsqlException ledgerError)
+                {
+                    ResilienceLog.LedgerWriteFailed(logger, "failed window " + window, source.Name, Describe(ledgerError));
+                }
                 progress?.Report(new WindowProgress(source.Name, stream.Name, window, i + 1, windows.Count, null, message));
                 // Later windows wait: loading them now would leave a hole in coverage behind the failure.
                 return new StreamRunResult(stream.Name, outcomes, message);

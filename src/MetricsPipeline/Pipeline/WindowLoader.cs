@@ -1,17 +1,23 @@
 using MetricsPipeline.Configuration;
 using MetricsPipeline.Normalize;
+using MetricsPipeline.Pipeline.Resilience;
 using MetricsPipeline.Sources;
 using MetricsPipeline.Warehouse;
 using Npgsql;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace MetricsPipeline.Pipeline;
 
 /// <summary>
 /// Pulls one window of one stream and replaces it in the warehouse: count at the source, stream the
 /// aggregation through the classifier into the staging COPY, reconcile, commit. Any exception before the
-/// commit rolls the warehouse back to exactly where it was.
+/// commit rolls the warehouse back to exactly where it was. Each attempt runs through the source's
+/// resilience pipeline (<see cref="SourcePipelines"/>): a retried attempt opens a new source session and a
+/// new warehouse transaction, the failed attempt's having been disposed, that is rolled back.
 /// </summary>
-public sealed class WindowLoader(NpgsqlDataSource warehouse, SourceProviders providers, TimeProvider clock)
+public sealed class WindowLoader(NpgsqlDataSource warehouse, SourceProviders providers, SourcePipelines pipelines, TimeProvider clock)
 {
     public async Task<WindowOutcome> LoadAsync(
         long runId, SourcePlan source, StreamPlan stream, SourceWindow window, DateOnly historyFrom,
@@ -21,48 +27,93 @@ public sealed class WindowLoader(NpgsqlDataSource warehouse, SourceProviders pro
         var started = clock.GetUtcNow();
         var bounds = WindowBounds.For(window, stream.TimestampKind, source.TimeZone, historyFrom, started);
         var query = AggregationQueryBuilder.Build(stream, provider.Dialect, window, bounds, source.TimeZone);
-        var classifier = new GroupClassifier(stream, knownUnits);
+        var attempt = new Attempt(runId, source, stream, window, provider, query, new GroupClassifier(stream, knownUnits), started);
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(source.QueryTimeout);
-        WindowCounts? counts = null;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(SourcePipelines.WindowKey, new WindowName(source.Name, stream.Name, window.ToString()));
         try
         {
-            await using var session = await provider.OpenAsync(source, stream, timeout.Token);
-            var sourceRows = await session.CountRowsAsync(query, timeout.Token);
-            await using var writer = await WindowWriter.BeginAsync(warehouse, runId, stream, window, started, timeout.Token);
+            return await pipelines.For(source).Pipeline.ExecuteAsync(
+                static (ctx, state) => state.Loader.AttemptAsync(state.Attempt, ctx.CancellationToken), context, (Loader: this, Attempt: attempt));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new WindowFailedException(window, attempt.Counts, started, Explain(ex, source, context), attempt.Number);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async ValueTask<WindowOutcome> AttemptAsync(Attempt a, CancellationToken token)
+    {
+        a.Number++;
+        a.Counts = null;
+        var (source, stream, window, provider, query, classifier) = (a.Source, a.Stream, a.Window, a.Provider, a.Query, a.Classifier);
+        try
+        {
+            await using var session = await provider.OpenAsync(source, stream, token);
+            var sourceRows = await session.CountRowsAsync(query, token);
+            await using var writer = await WindowWriter.BeginAsync(warehouse, a.RunId, stream, window, a.Started, token);
             long factRows = 0, quarantinedRows = 0;
-            await foreach (var group in session.ReadGroupsAsync(query, timeout.Token))
+            await foreach (var group in session.ReadGroupsAsync(query, token))
             {
                 var classified = classifier.Classify(group);
                 if (classified.IsFact) factRows += classified.RowCount; else quarantinedRows += classified.RowCount;
                 writer.Write(classified);
             }
-            counts = new WindowCounts(sourceRows, factRows, quarantinedRows);
+            var counts = new WindowCounts(sourceRows, factRows, quarantinedRows);
+            a.Counts = counts;
             if (factRows + quarantinedRows != sourceRows)
             {
                 throw new ReconciliationException(
                     $"{source.Name}/{stream.Name} {window}: reconciliation failed: {factRows} rows in facts + {quarantinedRows} quarantined " +
                     $"= {factRows + quarantinedRows}, but the source holds {sourceRows} rows in the window");
             }
-            var result = await writer.CommitAsync(counts.Value, clock.GetUtcNow(), timeout.Token);
-            return WindowOutcome.Succeeded(window, counts.Value, result, clock.GetUtcNow() - started);
+            var result = await writer.CommitAsync(counts, clock.GetUtcNow(), token);
+            return WindowOutcome.Succeeded(window, counts, result, clock.GetUtcNow() - a.Started);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException && token.IsCancellationRequested)
         {
-            // A fired QueryTimeout surfaces as a cancellation or a driver error; name it for what it is.
-            var cause = timeout.IsCancellationRequested
-                ? new TimeoutException($"the window did not finish within QueryTimeout {source.QueryTimeout}", ex)
-                : ex;
-            throw new WindowFailedException(window, counts, started, cause);
+            // A fired timeout surfaces as a driver error (an interrupted SQLite statement, a broken stream ...);
+            // as a cancellation the resilience pipeline recognizes it as its own timeout.
+            throw new OperationCanceledException("the attempt was cancelled", ex, token);
         }
+    }
+
+    /// <summary>Names a fired timeout or an open breaker for what it is; any other cause is kept as it was.</summary>
+    private static Exception Explain(Exception ex, SourcePlan source, ResilienceContext context) => ex switch
+    {
+        TimeoutRejectedException when context.Properties.TryGetValue(SourcePipelines.WindowTimedOutKey, out var timedOut) && timedOut =>
+            new TimeoutException($"the window did not finish within QueryTimeout {source.QueryTimeout}", ex),
+        TimeoutRejectedException =>
+            new TimeoutException($"an attempt did not finish within Resilience:AttemptTimeout {source.Resilience.AttemptTimeout}", ex),
+        BrokenCircuitException broken =>
+            new BrokenCircuitException(
+                $"the circuit breaker of source '{source.Name}' is open after repeated transient failures; windows fail at once" +
+                (broken.RetryAfter is { } after ? $" for another {TimeSpan.FromSeconds(Math.Ceiling(after.TotalSeconds))}" : "") +
+                (broken.InnerException is { } last ? $" (last error: {last.Message})" : ""), ex),
+        _ => ex,
+    };
+
+    /// <summary>What one window's attempts share, and what the last attempt got to.</summary>
+    private sealed record Attempt(
+        long RunId, SourcePlan Source, StreamPlan Stream, SourceWindow Window, ISourceProvider Provider, AggregationQuery Query,
+        GroupClassifier Classifier, DateTimeOffset Started)
+    {
+        public int Number { get; set; }
+        public WindowCounts? Counts { get; set; }
     }
 }
 
 /// <summary>A window that failed; its transaction has rolled back. Carries what is known for the ledger.</summary>
-public sealed class WindowFailedException(SourceWindow window, WindowCounts? counts, DateTimeOffset startedAt, Exception inner)
+public sealed class WindowFailedException(SourceWindow window, WindowCounts? counts, DateTimeOffset startedAt, Exception inner, int attempts = 1)
     : Exception(inner.Message, inner)
 {
+    /// <summary>How many attempts were made (1 when the error was not transient or retries are off).</summary>
+    public int Attempts { get; } = attempts;
+
     public SourceWindow Window { get; } = window;
     public WindowCounts? Counts { get; } = counts;
     public DateTimeOffset StartedAt { get; } = startedAt;

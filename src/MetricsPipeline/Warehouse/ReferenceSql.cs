@@ -46,6 +46,23 @@ internal static class ReferenceSql
         WHERE s.active AND NOT EXISTS (SELECT 1 FROM configured c WHERE c.source = s.source AND c.stream = s.stream)
         """;
 
+    public const string SyncSources = """
+        WITH configured AS (
+            SELECT * FROM unnest(@sources::text[], @providers::text[], @zones::text[], @schedules::text[], @freshness::interval[])
+                AS x(source, provider, time_zone, schedule, expected_freshness)),
+        upserted AS (
+            INSERT INTO ref.sources AS s (source, provider, time_zone, schedule, expected_freshness, active, synced_at)
+            SELECT source, provider, time_zone, schedule, expected_freshness, true, now() FROM configured
+            ON CONFLICT (source) DO UPDATE
+            SET provider = EXCLUDED.provider, time_zone = EXCLUDED.time_zone, schedule = EXCLUDED.schedule,
+                expected_freshness = EXCLUDED.expected_freshness, active = true, synced_at = now()
+            WHERE (s.provider, s.time_zone, s.schedule, s.expected_freshness, s.active)
+                  IS DISTINCT FROM (EXCLUDED.provider, EXCLUDED.time_zone, EXCLUDED.schedule, EXCLUDED.expected_freshness, true)
+            RETURNING 1)
+        UPDATE ref.sources s SET active = false, synced_at = now()
+        WHERE s.active AND NOT EXISTS (SELECT 1 FROM configured c WHERE c.source = s.source)
+        """;
+
     public const string SyncCodeMap = """
         WITH configured AS (
             SELECT * FROM unnest(@sources::text[], @streams::text[], @sourceCodes::text[], @categories::text[])

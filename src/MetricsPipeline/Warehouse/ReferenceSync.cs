@@ -51,6 +51,15 @@ public sealed class ReferenceSync(NpgsqlDataSource warehouse)
             categories = streams.Select(x => string.Join(',', x.Stream.Categories)).ToArray(),
         }, cancellationToken);
 
+        await Run(connection, tx, ReferenceSql.SyncSources, new
+        {
+            sources = sources.Select(s => s.Name).ToArray(),
+            providers = sources.Select(s => s.Provider).ToArray(),
+            zones = sources.Select(s => s.TimeZone.Id).ToArray(),
+            schedules = sources.Select(s => s.Schedule).ToArray(),
+            freshness = sources.Select(s => s.ExpectedFreshness).ToArray(),
+        }, cancellationToken);
+
         var codes = streams.SelectMany(x => x.Stream.CodeMap.Select(kv => (x.Source.Name, x.Stream.Name, kv.Key, kv.Value))).ToList();
         await Run(connection, tx, ReferenceSql.SyncCodeMap, new
         {

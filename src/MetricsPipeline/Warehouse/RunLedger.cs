@@ -25,12 +25,13 @@ public sealed class RunLedger(NpgsqlDataSource warehouse)
             new { trigger, source, host = Environment.MachineName }, cancellationToken: cancellationToken));
     }
 
-    public async Task FinishRunAsync(long runId, string? error, CancellationToken cancellationToken)
+    /// <summary>Closes a run; <paramref name="breakerState"/> is the source's circuit breaker as the run left it.</summary>
+    public async Task FinishRunAsync(long runId, string? error, CancellationToken cancellationToken, string? breakerState = null)
     {
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE ops.runs SET finished_at = now(), status = @status, error = @error WHERE run_id = @runId",
-            new { runId, status = error is null ? "succeeded" : "failed", error }, cancellationToken: cancellationToken));
+            "UPDATE ops.runs SET finished_at = now(), status = @status, error = @error, breaker_state = @breakerState WHERE run_id = @runId",
+            new { runId, status = error is null ? "succeeded" : "failed", error, breakerState }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Records a failed window in its own transaction, after the window's own transaction rolled back.</summary>

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using MetricsPipeline.Warehouse;
+
+namespace MetricsPipeline.Pipeline.Telemetry;
+
+/// <summary>
+/// The pipeline's instruments on the Meter "MetricsPipeline" (exported by the worker's serve verb; with no
+/// listener they cost nothing). Counters and histograms are this process's own; the per-source freshness
+/// gauges report what the warehouse says (<see cref="UpdateSourceHealth"/>), so every node of a cluster
+/// shows the same freshness whichever node ran the source. Names as Prometheus scrapes them are in README.
+/// </summary>
+public sealed class PipelineMetrics
+{
+    public const string MeterName = "MetricsPipeline";
+
+    private static readonly IReadOnlyList<double> DurationBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
+
+    private readonly TimeProvider _clock;
+    private readonly Counter<long> _runs;
+    private readonly Histogram<double> _runDuration;
+    private readonly Counter<long> _windows;
+    private readonly Histogram<double> _windowDuration;
+    private readonly Counter<long> _rowsLoaded;
+    private readonly Counter<long> _rowsQuarantined;
+    private readonly Counter<long> _retries;
+    private volatile IReadOnlyList<SourceHealth> _health = [];
+
+    public PipelineMetrics(IMeterFactory meters, TimeProvider clock)
+    {
+        _clock = clock;
+        Meter = meters.Create(MeterName);
+        _runs = Meter.CreateCounter<long>("metrics_pipeline.runs", "{run}",
+            "Runs of a source by outcome: succeeded, failed (a window or the run failed), busy (another run held the source's lock)");
+        _runDuration = Meter.CreateHistogram("metrics_pipeline.run.duration", "s", "Duration of a run of a source, all its streams",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _windows = Meter.CreateCounter<long>("metrics_pipeline.windows", "{window}", "Windows by outcome: succeeded or failed (rolled back)");
+        _windowDuration = Meter.CreateHistogram("metrics_pipeline.window.duration", "s",
+            "Duration of one window, all attempts together, by outcome", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _rowsLoaded = Meter.CreateCounter<long>("metrics_pipeline.rows.loaded", "{row}", "Source rows counted into facts by succeeded windows");
+        _rowsQuarantined = Meter.CreateCounter<long>("metrics_pipeline.rows.quarantined", "{row}", "Source rows kept in ops.quarantine by succeeded windows");
+        _retries = Meter.CreateCounter<long>("metrics_pipeline.window.retries", "{retry}", "Window attempts retried after a transient error");
+
+        Meter.CreateObservableGauge("metrics_pipeline.source.last_success_timestamp", () => Observe(h => h.LastSuccessAt is { } at
+                ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToUnixTimeMilliseconds() / 1000.0 : null),
+            "s", "Unix time of the last run of the source in which every stream succeeded (from the warehouse)");
+        Meter.CreateObservableGauge("metrics_pipeline.source.freshness_lag", () => Observe(h => Lag(h)?.TotalSeconds),
+            "s", "Seconds since the newest data of the source: the end of its last covered day, or the pull that covered it if earlier; the stalest stream counts");
+        Meter.CreateObservableGauge("metrics_pipeline.source.expected_freshness", () => Observe(h => h.ExpectedFreshness.TotalSeconds),
+            "s", "The source's ExpectedFreshness");
+        Meter.CreateObservableGauge("metrics_pipeline.source.stale", () => Observe(h => IsStale(h) ? 1 : 0),
+            null, "1 when the source's data is older than its ExpectedFreshness or a stream was never pulled, else 0");
+    }
+
+    /// <summary>The meter, for instruments that belong to other parts of the pipeline (the breakers).</summary>
+    public Meter Meter { get; }
+
+    public void RunFinished(string source, string outcome, TimeSpan duration)
+    {
+        var tags = new TagList { { "source", source }, { "outcome", outcome } };
+        _runs.Add(1, tags);
+        _runDuration.Record(duration.TotalSeconds, tags);
+    }
+
+    public void WindowSucceeded(string source, string stream, WindowOutcome outcome)
+    {
+        var tags = new TagList { { "source", source }, { "stream", stream } };
+        _rowsLoaded.Add(outcome.Counts.FactRows, tags);
+        _rowsQuarantined.Add(outcome.Counts.QuarantinedRows, tags);
+        tags.Add("outcome", "succeeded");
+        _windows.Add(1, tags);
+        _windowDuration.Record(outcome.Duration.TotalSeconds, tags);
+    }
+
+    public void WindowFailed(string source, string stream, TimeSpan duration)
+    {
+        var tags = new TagList { { "source", source }, { "stream", stream }, { "outcome", "failed" } };
+        _windows.Add(1, tags);
+        _windowDuration.Record(duration.TotalSeconds, tags);
+    }
+
+    public void AttemptRetried(string source) => _retries.Add(1, new KeyValuePair<string, object?>("source", source));
+
+    /// <summary>Replaces the freshness the gauges report with a new reading of ops.source_freshness.</summary>
+    public void UpdateSourceHealth(IReadOnlyList<SourceHealth> health) => _health = health;
+
+    private TimeSpan? Lag(SourceHealth h) =>
+        h.DataAsOf is { } asOf ? _clock.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(asOf, DateTimeKind.Utc)) : null;
+
+    private bool IsStale(SourceHealth h) => h.NeverPulled || Lag(h) is not { } lag || lag > h.ExpectedFreshness;
+
+    private IEnumerable<Measurement<double>> Observe(Func<SourceHealth, double?> value)
+    {
+        foreach (var h in _health)
+        {
+            if (value(h) is { } v)
+                yield return new Measurement<double>(v, new KeyValuePair<string, object?>("source", h.Source));
+        }
+    }
+}

@@ -46,6 +46,9 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<SourcePipelines>();
         services.AddSingleton<SourceHealthQueries>();
         services.AddSingleton<WindowLoader>();
+        services.AddSingleton<FileLoader>();
+        services.AddSingleton<FileStreamRunner>();
+        services.AddSingleton<Sources.Inspection.SourceInspector>();
         services.AddSingleton<SourceRunner>();
         services.AddSingleton<PipelineRunner>();
         return services;

@@ -55,7 +55,13 @@ public static class CommandLine
         indicators.SetAction((result, ct) => IndicatorsCommand.RunAsync(
             result.GetValue(ConfigOption), result.GetValue(period)!, result.GetValue(unit), result.GetValue(measure)!, ct));
 
-        foreach (var command in new[] { serve, migrate, runOnce, backfill, status, indicators })
+        var sources = new Command("sources", "Onboarding tools for department sources");
+        var check = new Command("check", "Connect to every source (or --source), check tables, columns and files, show the generated query, the codes and units found, and yesterday's counts; exit code 1 on any problem");
+        check.Options.Add(SourceOption);
+        check.SetAction((result, ct) => SourcesCheckCommand.RunAsync(result.GetValue(ConfigOption), result.GetValue(SourceOption), ct));
+        sources.Subcommands.Add(check);
+
+        foreach (var command in new[] { serve, migrate, runOnce, backfill, status, indicators, sources })
             root.Subcommands.Add(command);
         return root;
     }

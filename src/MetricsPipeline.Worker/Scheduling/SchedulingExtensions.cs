@@ -27,6 +27,9 @@ public static class SchedulingExtensions
             {
                 s.InstanceName = "metrics-pipeline";
                 s.GenerateInstanceId = true;
+                // A stop (SIGTERM) cancels running jobs' tokens and then waits for them: the window in
+                // progress rolls back promptly instead of the whole run holding the stop up.
+                s.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
             });
             q.UseDefaultThreadPool(scheduler.MaxConcurrentSources);
             q.UsePersistentStore(store =>
@@ -36,6 +39,9 @@ public static class SchedulingExtensions
                 {
                     o.TablePrefix = "quartz.qrtz_";
                     o.MisfireThreshold = scheduler.MisfireThreshold;
+                    // A firing cancelled by a stop is handed back like a crashed one (the jobs request
+                    // recovery): another node, or this one when it starts again, re-runs that slot.
+                    o.RecoverFiringsCancelledByShutdown = true;
                 });
                 store.UseClustering(c =>
                 {

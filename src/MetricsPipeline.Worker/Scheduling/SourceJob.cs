@@ -22,8 +22,21 @@ public sealed class SourceJob(PipelineRunner runner, IOptions<PipelineOptions> o
                          ?? throw new JobExecutionException($"job {context.JobDetail.Key} has no '{SourceKey}' in its data");
         if (options.Value.Sources.All(s => s.Name != sourceName))
             throw new JobExecutionException($"source '{sourceName}' is no longer configured");
-        // The token is cancelled when the service stops: the window in progress rolls back, nothing is half-written.
-        var results = await runner.RunAsync(RunRequest.Schedule, sourceName, progress: null, cancellationToken);
+        // The slot, not the moment it ran: a firing recovered from a dead or stopping node keeps its original
+        // scheduled time, so the ledger shows one succeeded run per slot however often the slot was attempted.
+        var request = RunRequest.Scheduled(context.ScheduledFireTimeUtc ?? context.FireTimeUtc);
+        IReadOnlyList<SourceRunResult> results;
+        try
+        {
+            // The token is cancelled when the service stops: the window in progress rolls back, nothing is half-written.
+            results = await runner.RunAsync(request, sourceName, progress: null, cancellationToken);
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+        {
+            // A driver may report the cancel as its own error. Quartz hands the firing back for recovery only
+            // for an OperationCanceledException, so that is what a stop must look like.
+            throw new OperationCanceledException($"run of source '{sourceName}' cancelled by the stopping service", ex, cancellationToken);
+        }
         var failed = results.Where(r => !r.Succeeded && !r.IsBusy).ToList();
         if (failed.Count > 0)
             throw new JobExecutionException(string.Join("; ", failed.Select(r => $"{r.Source}: {r.Error}")));

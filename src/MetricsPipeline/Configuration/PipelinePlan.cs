@@ -11,7 +11,7 @@ namespace MetricsPipeline.Configuration;
 /// </summary>
 public static partial class PipelinePlan
 {
-    public static readonly IReadOnlySet<string> KnownProviders = new HashSet<string>(StringComparer.Ordinal) { "postgres", "mysql", "sqlite" };
+    public static readonly IReadOnlySet<string> KnownProviders = new HashSet<string>(StringComparer.Ordinal) { "postgres", "mysql", "sqlite", "files" };
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9_.\-]*$")]
     private static partial Regex NamePattern();
@@ -103,8 +103,11 @@ public static partial class PipelinePlan
             errors.Add($"{key}:Name: '{source.Name}' is required and may hold lower-case letters, digits, _ . -");
         if (!KnownProviders.Contains(source.Provider ?? ""))
             errors.Add($"{key}:Provider: unknown provider '{source.Provider}' (expected one of: {string.Join(", ", KnownProviders)})");
-        if (string.IsNullOrWhiteSpace(source.ConnectionString))
+        var isFiles = source.Provider == "files";
+        if (string.IsNullOrWhiteSpace(source.ConnectionString) && !isFiles)
             errors.Add($"{key}:ConnectionString: is required");
+        if (source.MaxGroupsPerWindow < 1)
+            errors.Add($"{key}:MaxGroupsPerWindow: must be positive");
         if (!CronExpression.TryParse(source.Schedule ?? "", out _))
             errors.Add($"{key}:Schedule: '{source.Schedule}' is not a valid Quartz cron expression (seconds first, e.g. \"0 0/15 * * * ?\")");
         TimeZoneInfo? zone = null;
@@ -130,13 +133,14 @@ public static partial class PipelinePlan
             var streamKey = $"{key}:Streams:{j}";
             if (!streamNames.Add(source.Streams[j].Name ?? ""))
                 errors.Add($"{streamKey}:Name: duplicate stream name '{source.Streams[j].Name}' in source '{source.Name}'");
-            var stream = StreamCompiler.Compile(source.Name ?? "", source.Streams[j], streamKey, taxonomy, errors);
+            var stream = StreamCompiler.Compile(source.Name ?? "", isFiles, source.Streams[j], streamKey, taxonomy, errors);
             if (stream is not null)
                 streams.Add(stream);
         }
         return errors.Count == before && zone is not null
-            ? new SourcePlan(source.Name!, source.Provider!, source.ConnectionString, source.Schedule!, zone, source.LookbackDays, source.QueryTimeout, streams)
+            ? new SourcePlan(source.Name!, source.Provider!, source.ConnectionString ?? "", source.Schedule!, zone, source.LookbackDays, source.QueryTimeout, streams)
             {
+                MaxGroupsPerWindow = source.MaxGroupsPerWindow,
                 Resilience = source.Resilience ?? new ResilienceOptions(),
                 ExpectedFreshness = source.ExpectedFreshness,
             }

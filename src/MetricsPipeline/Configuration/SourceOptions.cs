@@ -30,6 +30,13 @@ public sealed class SourceOptions
     /// <summary>How old the source's data may get (now minus the end of its last covered day) before it is flagged stale. Default 2 days.</summary>
     public TimeSpan ExpectedFreshness { get; set; } = TimeSpan.FromDays(2);
 
+    /// <summary>
+    /// Most (unit, code, day) groups one window may return. A source that returns far more than its org tree
+    /// and codes can explain (a wrong Unit column, a timestamp with a time part taken as a code ...) fails the
+    /// window instead of flooding the warehouse.
+    /// </summary>
+    public long MaxGroupsPerWindow { get; set; } = 5_000_000;
+
     public List<StreamOptions> Streams { get; set; } = [];
 }
 
@@ -38,8 +45,32 @@ public sealed class StreamOptions
 {
     public string Name { get; set; } = "";
 
-    /// <summary>Table or view, optionally schema-qualified (schema.table).</summary>
+    /// <summary>Table or view, optionally schema-qualified (schema.table). Database providers only.</summary>
     public string Table { get; set; } = "";
+
+    /// <summary>Files provider: the folder departments drop files into.</summary>
+    public string? Folder { get; set; }
+
+    /// <summary>Files provider: file name pattern (* and ?), e.g. "checkins-*.csv".</summary>
+    public string Pattern { get; set; } = "*.csv";
+
+    /// <summary>Files provider: csv, tsv or xlsx; by default taken from the file extension.</summary>
+    public string? Format { get; set; }
+
+    /// <summary>Files provider: utf-8 (with or without BOM) or gb18030 (Chinese spreadsheet exports).</summary>
+    public string Encoding { get; set; } = "utf-8";
+
+    /// <summary>Files provider, xlsx: the sheet to read; the first sheet by default.</summary>
+    public string? Sheet { get; set; }
+
+    /// <summary>Files provider: only read a file once "NAME.done" exists beside it.</summary>
+    public bool RequireDoneMarker { get; set; }
+
+    /// <summary>Files provider: a file modified more recently than this is still being written and waits for the next run.</summary>
+    public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Files provider: what happens to the contribution of a file that disappears: keep (default) or retract.</summary>
+    public string OnRemoved { get; set; } = "keep";
 
     /// <summary>Optional SQL predicate, written by the operator and sent to the source verbatim.</summary>
     public string? Where { get; set; }

@@ -18,6 +18,10 @@ public sealed record SourcePlan(
 
     /// <summary>Age of the newest covered data after which the source is stale.</summary>
     public TimeSpan ExpectedFreshness { get; init; } = TimeSpan.FromDays(2);
+
+    public long MaxGroupsPerWindow { get; init; } = 5_000_000;
+
+    public bool IsFileDrop => Provider == "files";
 }
 
 public sealed record StreamPlan(
@@ -33,6 +37,9 @@ public sealed record StreamPlan(
     IReadOnlyList<MeasurePlan> Measures,
     IReadOnlyDictionary<string, string> CodeMap)
 {
+    /// <summary>Set for streams of the files provider.</summary>
+    public FileDropPlan? Files { get; init; }
+
     /// <summary>The categories this stream can produce.</summary>
     public IReadOnlyList<string> Categories =>
         (FixedCategory is null ? CodeMap.Values : [FixedCategory]).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -42,3 +49,8 @@ public sealed record StreamPlan(
 }
 
 public sealed record MeasurePlan(string Name, MeasureExpression Expression);
+
+/// <summary>Where and how a files stream finds its files.</summary>
+public sealed record FileDropPlan(
+    string Folder, string Pattern, string? Format, System.Text.Encoding Encoding, string? Sheet,
+    bool RequireDoneMarker, TimeSpan SettleTime, bool RetractRemoved);

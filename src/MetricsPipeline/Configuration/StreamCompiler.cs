@@ -6,16 +6,21 @@ namespace MetricsPipeline.Configuration;
 /// <summary>Parses one stream's configuration: identifiers, measure expressions, the code map.</summary>
 internal static class StreamCompiler
 {
-    public static StreamPlan? Compile(string source, StreamOptions stream, string key, Taxonomy taxonomy, List<string> errors)
+    public static StreamPlan? Compile(string source, bool isFiles, StreamOptions stream, string key, Taxonomy taxonomy, List<string> errors)
     {
         var before = errors.Count;
         if (string.IsNullOrWhiteSpace(stream.Name) || stream.Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
             errors.Add($"{key}:Name: '{stream.Name}' is required and may hold letters, digits, _ . -");
 
-        var table = Identifier(() => SqlIdentifier.ParseTable(stream.Table), $"{key}:Table", errors);
-        var timestamp = Identifier(() => SqlIdentifier.ParseColumn(stream.Timestamp), $"{key}:Timestamp", errors);
-        var unit = Identifier(() => SqlIdentifier.ParseColumn(stream.Unit), $"{key}:Unit", errors);
-        var code = string.IsNullOrWhiteSpace(stream.Code) ? null : Identifier(() => SqlIdentifier.ParseColumn(stream.Code!), $"{key}:Code", errors);
+        // File headers are free text (spaces, Chinese): they are matched, never put into SQL.
+        Func<string, SqlIdentifier> column = isFiles ? FileColumn : SqlIdentifier.ParseColumn;
+        var table = isFiles ? new SqlIdentifier([stream.Folder ?? ""]) : Identifier(() => SqlIdentifier.ParseTable(stream.Table), $"{key}:Table", errors);
+        var timestamp = Identifier(() => column(stream.Timestamp), $"{key}:Timestamp", errors);
+        var unit = Identifier(() => column(stream.Unit), $"{key}:Unit", errors);
+        var code = string.IsNullOrWhiteSpace(stream.Code) ? null : Identifier(() => column(stream.Code!), $"{key}:Code", errors);
+        var files = isFiles ? FileDropCompiler.Compile(stream, key, errors) : null;
+        if (isFiles && !string.IsNullOrWhiteSpace(stream.Where))
+            errors.Add($"{key}:Where: files streams have no Where (filter the export instead)");
 
         if (stream.Where is { } where && where.Contains(';'))
             errors.Add($"{key}:Where: a semicolon is not allowed; Where is a single predicate");
@@ -57,8 +62,14 @@ internal static class StreamCompiler
             return null;
         return new StreamPlan(source, stream.Name, table!, string.IsNullOrWhiteSpace(stream.Where) ? null : stream.Where,
             timestamp!, kind!.Value, unit!, code, code is null ? stream.Category : null, measures,
-            new Dictionary<string, string>(stream.Categories, StringComparer.Ordinal));
+            new Dictionary<string, string>(stream.Categories, StringComparer.Ordinal))
+        {
+            Files = files,
+        };
     }
+
+    private static SqlIdentifier FileColumn(string header) =>
+        string.IsNullOrWhiteSpace(header) ? throw new FormatException("a column (header) name is required") : new SqlIdentifier([header.Trim()]);
 
     private static SqlIdentifier? Identifier(Func<SqlIdentifier> parse, string key, List<string> errors)
     {

@@ -12,4 +12,6 @@ public static class QuarantineReason
     public const string BeforeHistoryStart = "before_history_start";
     public const string NullMeasure = "null_measure";
     public const string NegativeMeasure = "negative_measure";
+    public const string NonNumericMeasure = "non_numeric_measure";
+    public const string MalformedLine = "malformed_line";
 }

@@ -16,7 +16,12 @@ public sealed record RunRequest(string Trigger, DateOnly? BackfillFrom = null, D
     public static readonly RunRequest Schedule = new("schedule");
     public static readonly RunRequest RunOnce = new("run-once");
 
+    /// <summary>The cron slot of a scheduled run (kept by a recovered firing), recorded in ops.runs.scheduled_fire_time.</summary>
+    public DateTimeOffset? ScheduledFireTime { get; init; }
+
     public static RunRequest Backfill(DateOnly from, DateOnly to) => new("backfill", from, to);
+
+    public static RunRequest Scheduled(DateTimeOffset scheduledFireTime) => Schedule with { ScheduledFireTime = scheduledFireTime };
 }
 
 /// <summary>
@@ -30,6 +35,7 @@ public sealed class SourceRunner(
     ReferenceSync referenceSync,
     RunLedger ledger,
     WindowLoader loader,
+    FileStreamRunner fileStreams,
     TimeProvider clock,
     ILogger<SourceRunner> logger,
     SourcePipelines pipelines,
@@ -47,7 +53,7 @@ public sealed class SourceRunner(
         }
 
         var pipeline = options.Value;
-        var runId = await ledger.BeginRunAsync(request.Trigger, source.Name, cancellationToken);
+        var runId = await ledger.BeginRunAsync(request.Trigger, source.Name, cancellationToken, request.ScheduledFireTime);
         Log.RunStarted(logger, source.Name, runId, request.Trigger);
         var streams = new List<StreamRunResult>();
         string? runError = null;
@@ -56,7 +62,9 @@ public sealed class SourceRunner(
             var plans = PipelinePlan.CompileOrThrow(pipeline);
             var knownUnits = await referenceSync.SyncAsync(pipeline, plans, cancellationToken);
             foreach (var stream in source.Streams)
-                streams.Add(await RunStreamAsync(runId, source, stream, request, knownUnits, progress, cancellationToken));
+                streams.Add(source.IsFileDrop
+                    ? await fileStreams.RunAsync(runId, source, stream, pipeline.History.From, knownUnits, progress, cancellationToken)
+                    : await RunStreamAsync(runId, source, stream, request, knownUnits, progress, cancellationToken));
             var failed = streams.Where(s => s.Error is not null).ToList();
             if (failed.Count > 0)
                 runError = string.Join("; ", failed.Select(s => $"{s.Stream}: {s.Error}"));

@@ -56,9 +56,15 @@ public sealed class WindowLoader(NpgsqlDataSource warehouse, SourceProviders pro
             await using var session = await provider.OpenAsync(source, stream, token);
             var sourceRows = await session.CountRowsAsync(query, token);
             await using var writer = await WindowWriter.BeginAsync(warehouse, a.RunId, stream, window, a.Started, token);
-            long factRows = 0, quarantinedRows = 0;
+            long factRows = 0, quarantinedRows = 0, groups = 0;
             await foreach (var group in session.ReadGroupsAsync(query, token))
             {
+                if (++groups > source.MaxGroupsPerWindow)
+                {
+                    throw new InvalidDataException(
+                        $"{source.Name}/{stream.Name} {window}: the source returned more than MaxGroupsPerWindow = {source.MaxGroupsPerWindow:N0} " +
+                        "(unit, code, day) groups; check the Unit and Code columns, or raise the limit");
+                }
                 var classified = classifier.Classify(group);
                 if (classified.IsFact) factRows += classified.RowCount; else quarantinedRows += classified.RowCount;
                 writer.Write(classified);

@@ -27,28 +27,38 @@ public abstract record MeasureExpression
     /// <summary>The columns the expression reads.</summary>
     public abstract IEnumerable<string> Columns { get; }
 
+    /// <summary>
+    /// Evaluates the expression in .NET (file drops, where there is no database to do it). NULL when a
+    /// column is NULL or a division is by zero, as in SQL.
+    /// </summary>
+    public abstract decimal? Evaluate(Func<string, decimal?> column);
+
     public sealed record RowCount : MeasureExpression
     {
         public override string Render(ISqlDialect dialect) => "1";
         public override IEnumerable<string> Columns => [];
+        public override decimal? Evaluate(Func<string, decimal?> column) => 1;
     }
 
     public sealed record Column(string Name) : MeasureExpression
     {
         public override string Render(ISqlDialect dialect) => dialect.QuoteIdentifier(Name);
         public override IEnumerable<string> Columns => [Name];
+        public override decimal? Evaluate(Func<string, decimal?> column) => column(Name);
     }
 
     public sealed record Number(decimal Value) : MeasureExpression
     {
         public override string Render(ISqlDialect dialect) => Value.ToString(CultureInfo.InvariantCulture);
         public override IEnumerable<string> Columns => [];
+        public override decimal? Evaluate(Func<string, decimal?> column) => Value;
     }
 
     public sealed record Negate(MeasureExpression Operand) : MeasureExpression
     {
         public override string Render(ISqlDialect dialect) => $"(-{Operand.Render(dialect)})";
         public override IEnumerable<string> Columns => Operand.Columns;
+        public override decimal? Evaluate(Func<string, decimal?> column) => -Operand.Evaluate(column);
     }
 
     public sealed record Binary(char Operator, MeasureExpression Left, MeasureExpression Right) : MeasureExpression
@@ -59,6 +69,19 @@ public abstract record MeasureExpression
             : $"({Left.Render(dialect)} {Operator} {Right.Render(dialect)})";
 
         public override IEnumerable<string> Columns => Left.Columns.Concat(Right.Columns);
+
+        public override decimal? Evaluate(Func<string, decimal?> column)
+        {
+            if (Left.Evaluate(column) is not { } left || Right.Evaluate(column) is not { } right)
+                return null;
+            return Operator switch
+            {
+                '+' => left + right,
+                '-' => left - right,
+                '*' => left * right,
+                _ => right == 0 ? null : left / right,
+            };
+        }
     }
 
     /// <summary>Recursive descent over: expr := term (('+'|'-') term)*; term := factor (('*'|'/') factor)*; factor := number | name | '(' expr ')' | '-' factor.</summary>

@@ -12,7 +12,7 @@ public sealed class RunLedger(NpgsqlDataSource warehouse)
     /// belongs to a process that died (SIGKILL, power loss); it is closed as abandoned first. Its windows
     /// either committed or left no trace, so nothing else needs repair.
     /// </summary>
-    public async Task<long> BeginRunAsync(string trigger, string source, CancellationToken cancellationToken)
+    public async Task<long> BeginRunAsync(string trigger, string source, CancellationToken cancellationToken, DateTimeOffset? scheduledFireTime = null)
     {
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
@@ -21,8 +21,8 @@ public sealed class RunLedger(NpgsqlDataSource warehouse)
             WHERE source = @source AND status = 'running'
             """, new { source }, cancellationToken: cancellationToken));
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "INSERT INTO ops.runs (trigger, source, host) VALUES (@trigger, @source, @host) RETURNING run_id",
-            new { trigger, source, host = Environment.MachineName }, cancellationToken: cancellationToken));
+            "INSERT INTO ops.runs (trigger, source, host, scheduled_fire_time) VALUES (@trigger, @source, @host, @scheduledFireTime) RETURNING run_id",
+            new { trigger, source, host = Environment.MachineName, scheduledFireTime = scheduledFireTime?.UtcDateTime }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Closes a run; <paramref name="breakerState"/> is the source's circuit breaker as the run left it.</summary>
@@ -37,20 +37,20 @@ public sealed class RunLedger(NpgsqlDataSource warehouse)
     /// <summary>Records a failed window in its own transaction, after the window's own transaction rolled back.</summary>
     public async Task RecordFailedWindowAsync(
         long runId, string source, string stream, SourceWindow window, DateTimeOffset startedAt, DateTimeOffset finishedAt,
-        WindowCounts? counts, string error, CancellationToken cancellationToken)
+        WindowCounts? counts, string error, CancellationToken cancellationToken, string? fileName = null, string? fileHash = null)
     {
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO ops.windows (run_id, source, stream, day_from, day_to, open_before, open_after, started_at, finished_at,
-                                     status, source_rows, fact_rows, quarantined_rows, error)
+                                     status, source_rows, fact_rows, quarantined_rows, error, file_name, file_hash)
             VALUES (@runId, @source, @stream, @from, @to, @openBefore, @openAfter, @startedAt, @finishedAt,
-                    'failed', @sourceRows, @factRows, @quarantinedRows, @error)
+                    'failed', @sourceRows, @factRows, @quarantinedRows, @error, @fileName, @fileHash)
             """,
             new
             {
                 runId, source, stream, from = window.From, to = window.To, openBefore = window.OpenBefore, openAfter = window.OpenAfter,
                 startedAt = startedAt.UtcDateTime, finishedAt = finishedAt.UtcDateTime,
-                sourceRows = counts?.SourceRows, factRows = counts?.FactRows, quarantinedRows = counts?.QuarantinedRows, error,
+                sourceRows = counts?.SourceRows, factRows = counts?.FactRows, quarantinedRows = counts?.QuarantinedRows, error, fileName, fileHash,
             }, cancellationToken: cancellationToken));
     }
 

@@ -27,7 +27,7 @@ internal static class WarehouseSql
 
     // The quarantine rows a window owns: its days, plus the undated and out-of-range rows its open ends own.
     private const string OwnedQuarantine = """
-        q.source = @source AND q.stream = @stream AND (
+        q.source = @source AND q.stream = @stream AND q.origin IS NULL AND (
                q.day BETWEEN @from AND @to
             OR (@openBefore AND (q.day < @from OR (q.day IS NULL AND q.reason = 'before_history_start')))
             OR (@openAfter AND (q.day > @to OR (q.day IS NULL AND q.reason <> 'before_history_start'))))
@@ -47,7 +47,7 @@ internal static class WarehouseSql
         SELECT @source, @stream, s.day, s.unit_code, s.source_code, s.reason, s.detail, sum(s.row_count), @windowId, @now
         FROM staging_groups s WHERE s.reason IS NOT NULL
         GROUP BY s.day, s.unit_code, s.source_code, s.reason, s.detail
-        ON CONFLICT (source, stream, day, unit_code, source_code, reason, detail)
+        ON CONFLICT (source, stream, origin, day, unit_code, source_code, reason, detail)
         DO UPDATE SET row_count = EXCLUDED.row_count, window_id = EXCLUDED.window_id, seen_at = EXCLUDED.seen_at
         WHERE q.row_count IS DISTINCT FROM EXCLUDED.row_count
         """;

@@ -1,10 +1,8 @@
-using System.Text;
 using Dapper;
 using MetricsPipeline.Configuration;
 using MetricsPipeline.Normalize;
 using MetricsPipeline.Sources;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MetricsPipeline.Warehouse;
 
@@ -45,9 +43,9 @@ public sealed class WindowWriter : IAsyncDisposable
                 runId, source = stream.Source, stream = stream.Name, from = window.From, to = window.To,
                 openBefore = window.OpenBefore, openAfter = window.OpenAfter, startedAt = startedAt.UtcDateTime,
             }, transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(StagingDdl(stream), transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(StagingGroups.CreateTable(stream), transaction: transaction, cancellationToken: cancellationToken));
             var writer = new WindowWriter(connection, transaction, stream, window, windowId);
-            writer._importer = await connection.BeginBinaryImportAsync(CopyCommand(stream), cancellationToken);
+            writer._importer = await connection.BeginBinaryImportAsync(StagingGroups.CopyCommand(stream), cancellationToken);
             return writer;
         }
         catch
@@ -63,18 +61,7 @@ public sealed class WindowWriter : IAsyncDisposable
         var importer = _importer ?? throw new InvalidOperationException("the staging COPY is already complete");
         if (group.IsFact && (group.Day is not { } day || day < _window.From || day > _window.To))
             throw new InvalidOperationException($"{_stream.Source}/{_stream.Name}: a group dated {group.Day} fell outside window {_window}; the day bucketing is inconsistent with the window bounds");
-        importer.StartRow();
-        if (group.Day is { } d) importer.Write(d, NpgsqlDbType.Date); else importer.WriteNull();
-        WriteText(importer, group.UnitCode);
-        WriteText(importer, group.SourceCode);
-        WriteText(importer, group.Category);
-        WriteText(importer, group.Reason);
-        WriteText(importer, group.Detail);
-        importer.Write(group.RowCount, NpgsqlDbType.Bigint);
-        foreach (var value in group.Values)
-        {
-            if (value is { } v) importer.Write(v, NpgsqlDbType.Numeric); else importer.WriteNull();
-        }
+        StagingGroups.Write(importer, group);
     }
 
     /// <summary>Replaces the window in facts and quarantine, marks its days covered, completes the ledger row, refreshes indicators, commits.</summary>
@@ -92,7 +79,7 @@ public sealed class WindowWriter : IAsyncDisposable
             openBefore = _window.OpenBefore, openAfter = _window.OpenAfter, windowId = WindowId, now = now.UtcDateTime,
             categories = _stream.Categories.ToArray(),
         };
-        await ExecuteAsync(WindowFactsSql(_stream), p, cancellationToken);
+        await ExecuteAsync($"CREATE TEMP TABLE window_facts ON COMMIT DROP AS {StagingGroups.FactsSelect(_stream)}", p, cancellationToken);
         var deleted = await ExecuteAsync(WarehouseSql.DeleteVanishedFacts, p, cancellationToken);
         var written = await ExecuteAsync(WarehouseSql.UpsertFacts, p, cancellationToken);
         await ExecuteAsync(WarehouseSql.DeleteVanishedQuarantine, p, cancellationToken);
@@ -110,40 +97,6 @@ public sealed class WindowWriter : IAsyncDisposable
 
     private Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         _connection.ExecuteAsync(new CommandDefinition(sql, parameters, _transaction, commandTimeout: 3600, cancellationToken: cancellationToken));
-
-    private static void WriteText(NpgsqlBinaryImporter importer, string? value)
-    {
-        if (value is null) importer.WriteNull(); else importer.Write(value, NpgsqlDbType.Text);
-    }
-
-    private static string StagingDdl(StreamPlan stream)
-    {
-        var sql = new StringBuilder("CREATE TEMP TABLE staging_groups (day date, unit_code text, source_code text, category text, reason text, detail text, row_count bigint");
-        for (var i = 0; i < stream.ValueMeasures.Count; i++)
-            sql.Append($", m{i} numeric");
-        return sql.Append(") ON COMMIT DROP").ToString();
-    }
-
-    private static string CopyCommand(StreamPlan stream) =>
-        "COPY staging_groups (day, unit_code, source_code, category, reason, detail, row_count" +
-        string.Concat(Enumerable.Range(0, stream.ValueMeasures.Count).Select(i => $", m{i}")) + ") FROM STDIN (FORMAT BINARY)";
-
-    /// <summary>
-    /// The window's facts at fact grain: one row per day, unit, category and measure. Several source codes
-    /// may map to one category, so groups are summed. Measure names are validated identifiers; they are
-    /// still written as quoted literals.
-    /// </summary>
-    private static string WindowFactsSql(StreamPlan stream)
-    {
-        var valueIndex = 0;
-        var measures = stream.Measures.Select(m => m.Expression is MeasureExpression.RowCount
-            ? $"('{m.Name}', CAST(s.row_count AS numeric))"
-            : $"('{m.Name}', s.m{valueIndex++})");
-        return "CREATE TEMP TABLE window_facts ON COMMIT DROP AS " +
-               "SELECT s.day, s.unit_code, s.category, v.measure, sum(v.value) AS value FROM staging_groups s " +
-               $"CROSS JOIN LATERAL (VALUES {string.Join(", ", measures)}) AS v(measure, value) " +
-               "WHERE s.reason IS NULL GROUP BY s.day, s.unit_code, s.category, v.measure";
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,170 @@
+using MetricsPipeline.Configuration;
+using MetricsPipeline.Tests.Infrastructure;
+
+namespace MetricsPipeline.Tests.Integration.BadInput;
+
+/// <summary>
+/// The bad-input corpus across providers. README's troubleshooting table lists the same cases; keep them
+/// in step. Every case also has a healthy second source ("grid-app", SQLite) that must keep working.
+/// </summary>
+public static class BadInputCorpus
+{
+    private static readonly DateOnly March2 = new(2025, 3, 2);
+
+    private static Task Pg(PipelineHarness h, string values) =>
+        h.ExecuteSourceAsync($"INSERT INTO oa.documents (unit_code, doc_kind, issued_at, pages) VALUES ('T01', 'RED', '2025-03-02 02:00+00', 1), {values}");
+
+    private static Task Sqlite(PipelineHarness h, string values) =>
+        h.ExecuteSqliteAsync($"INSERT INTO forms (unit_code, form_code, submitted_at, fields) VALUES ('V01', 'F1', '2025-03-02T10:00:00+08:00', 1), {values}");
+
+    private static SourceOptions Oa(PipelineHarness h) => h.Options.Sources.Single(s => s.Name == "county-oa");
+
+    /// <summary>Replaces the PostgreSQL source with a files source over a fresh drop folder.</summary>
+    private static DropFolder Files(PipelineHarness h, Action<StreamOptions>? configure = null)
+    {
+        var drops = new DropFolder(h);
+        h.Options.Sources[0] = drops.Source(configure);
+        return drops;
+    }
+
+    private static async Task MySql(PipelineHarness h, string rows, Action<SourceOptions>? configure = null)
+    {
+        var database = await TestMariaDb.CreateDatabaseAsync("badinput", $"""
+            CREATE TABLE inspections (id INT AUTO_INCREMENT PRIMARY KEY, unit_code VARCHAR(20), kind VARCHAR(20), started DATETIME NULL, days INT NULL);
+            INSERT INTO inspections (unit_code, kind, started, days) VALUES ('T01', 'ONSITE', '2025-03-02 10:00:00', 1), {rows};
+            """);
+        var source = new SourceOptions
+        {
+            Name = "county-inspections", Provider = "mysql", ConnectionString = database, TimeZone = "Asia/Shanghai",
+            Streams =
+            [
+                new StreamOptions
+                {
+                    Name = "inspections", Table = "inspections", Timestamp = "started", TimestampKind = "local", Unit = "unit_code", Code = "kind",
+                    Measures = new() { ["count"] = "*", ["days"] = "days" }, Categories = new() { ["ONSITE"] = "inspection.onsite" },
+                },
+            ],
+        };
+        configure?.Invoke(source);
+        h.Options.Sources[0] = source;
+    }
+
+    private static void NoRetries(SourceOptions source) => source.Resilience = new ResilienceOptions { MaxRetries = 0 };
+
+    public static readonly IReadOnlyList<BadInputCase> Cases =
+    [
+        // Rows: quarantined with a reason and a count.
+        new("NULL unit", "postgres", h => Pg(h, "(NULL, 'RED', '2025-03-02 02:00+00', 1)"), new Quarantined("documents", "null_unit", 1)),
+        new("unknown unit", "postgres", h => Pg(h, "('X999', 'RED', '2025-03-02 02:00+00', 1)"), new Quarantined("documents", "unknown_unit", 1)),
+        new("unmapped code", "postgres", h => Pg(h, "('T01', 'PINK', '2025-03-02 02:00+00', 1)"), new Quarantined("documents", "unmapped_code", 1)),
+        new("NULL measure", "postgres", h => Pg(h, "('T01', 'RED', '2025-03-02 02:00+00', NULL)"), new Quarantined("documents", "null_measure", 1)),
+        new("negative measure", "postgres", h => Pg(h, "('T01', 'RED', '2025-03-02 02:00+00', -2)"), new Quarantined("documents", "negative_measure", 1)),
+        new("timestamp in the future", "postgres", h => Pg(h, "('T01', 'RED', '2025-03-20 02:00+00', 1)"), new Quarantined("documents", "future_timestamp", 1)),
+        new("timestamp before History.From", "postgres", h => Pg(h, "('T01', 'RED', '2024-06-01 02:00+00', 1)"), new Quarantined("documents", "before_history_start", 1)),
+        new("NULL timestamp", "postgres", h => Pg(h, "('T01', 'RED', NULL, 1)"), new Quarantined("documents", "missing_timestamp", 1)),
+        new("unparsable timestamp text", "sqlite", h => Sqlite(h, "('V01', 'F1', 'yesterday noon', 1)"), new Quarantined("forms", "unparsable_timestamp", 1)),
+        new("offset stream without offset", "sqlite", h => Sqlite(h, "('V01', 'F1', '2025-03-02 10:00:00', 1)"), new Quarantined("forms", "unparsable_timestamp", 1)),
+        new("NULL unit (MySQL)", "mysql", h => MySql(h, "(NULL, 'ONSITE', '2025-03-02 11:00:00', 1)"), new Quarantined("inspections", "null_unit", 1)),
+        new("negative measure (MySQL)", "mysql", h => MySql(h, "('T01', 'ONSITE', '2025-03-02 11:00:00', -1)"), new Quarantined("inspections", "negative_measure", 1)),
+        new("non-numeric text in a CSV measure", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,12\nT01,F1,2025-03-02 11:00:00,twelve\n"); return Task.CompletedTask; },
+            new Quarantined("reports", "non_numeric_measure", 1)),
+        new("unparsable timestamp in a CSV", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,1\nT01,F1,02/03/2025 10:00,1\n"); return Task.CompletedTask; },
+            new Quarantined("reports", "unparsable_timestamp", 1)),
+        new("truncated last line", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,1\nT01,F1,2025-03-"); return Task.CompletedTask; },
+            new Quarantined("reports", "malformed_line", 1)),
+        new("empty unit cell in a CSV", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,1\n,F1,2025-03-02 10:00:00,1\n"); return Task.CompletedTask; },
+            new Quarantined("reports", "null_unit", 1)),
+        new("spreadsheet date cell in an offset stream", "files",
+            h =>
+            {
+                Files(h, s => s.TimestampKind = "offset").WriteXlsx("a.xlsx",
+                [
+                    new Dictionary<string, object?> { ["unit_code"] = "T01", ["form"] = "F1", ["submitted_at"] = "2025-03-02T10:00:00+08:00", ["fields"] = 1 },
+                    new Dictionary<string, object?> { ["unit_code"] = "T01", ["form"] = "F1", ["submitted_at"] = new DateTime(2025, 3, 2, 10, 0, 0), ["fields"] = 1 },
+                ]);
+                return Task.CompletedTask;
+            },
+            new Quarantined("reports", "unparsable_timestamp", 1)),
+        new("naive time in a daylight-saving gap", "files",
+            h =>
+            {
+                Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-09 02:30:00,1\n");
+                h.Options.Sources[0].TimeZone = "America/New_York";
+                h.Clock.SetUtcNow(new DateTimeOffset(2025, 3, 12, 0, 0, 0, TimeSpan.Zero));
+                return Task.CompletedTask;
+            },
+            new CountedOn("reports", "T01", "report_form", new DateOnly(2025, 3, 9), 1)),
+        new("ambiguous naive time at the end of daylight saving", "files",
+            h =>
+            {
+                Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2024-11-03 01:30:00,1\n");
+                h.Options.Sources[0].TimeZone = "America/New_York";
+                h.Options.History.From = new DateOnly(2024, 11, 1);
+                return Task.CompletedTask;
+            },
+            new CountedOn("reports", "T01", "report_form", new DateOnly(2024, 11, 3), 1)),
+
+        // Files: the file fails alone, with its name and the cause; or loads empty.
+        new("empty file", "files", h => { Files(h).WriteText("a.csv", ""); return Task.CompletedTask; }, new Failed("drops", "reports", "the file is empty")),
+        new("file with only a header", "files", h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\n"); return Task.CompletedTask; }, new LoadedEmpty("reports")),
+        new("file in the wrong encoding", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,1\n乡镇,F1,2025-03-02 10:00:00,1\n", DropFolder.Gb18030); return Task.CompletedTask; },
+            new Failed("drops", "reports", "not valid utf-8")),
+        new("Excel file with merged header cells", "files",
+            h =>
+            {
+                var drops = Files(h);
+                drops.WriteXlsx("a.xlsx", [new Dictionary<string, object?> { ["unit_code"] = "T01", ["form"] = "F1", ["submitted_at"] = "2025-03-02 10:00:00", ["fields"] = 1 }]);
+                drops.MergeFirstTwoHeaderCells("a.xlsx");
+                return Task.CompletedTask;
+            },
+            new Failed("drops", "reports", "lacks column(s) 'form'")),
+        new("CSV with a column missing", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at\nT01,F1,2025-03-02 10:00:00\n"); return Task.CompletedTask; },
+            new Failed("drops", "reports", "lacks column(s) 'fields'")),
+        new("drop folder missing", "files",
+            h => { Files(h, s => s.Folder = "/nonexistent/drops"); return Task.CompletedTask; }, new Failed("drops", "reports", "does not exist")),
+
+        // Sources: the window fails with source, stream and cause; earlier data and the other source are untouched.
+        new("wrong password", "mysql",
+            h => MySql(h, "('T01', 'ONSITE', '2025-03-02 11:00:00', 1)", s => { s.ConnectionString += ";Password=wrong"; NoRetries(s); }),
+            new Failed("county-inspections", "inspections", "Access denied")),
+        new("host down", "postgres",
+            h => { Oa(h).ConnectionString = "Host=127.0.0.1;Port=1;Username=reader;Timeout=3"; NoRetries(Oa(h)); return Task.CompletedTask; },
+            new Failed("county-oa", "documents", "refused")),
+        new("database missing", "postgres",
+            h => { Oa(h).ConnectionString = TestPostgres.AdminConnectionString + ";Database=no_such_department"; NoRetries(Oa(h)); return Task.CompletedTask; },
+            new Failed("county-oa", "documents", "does not exist")),
+        new("table renamed", "postgres", h => h.ExecuteSourceAsync("ALTER TABLE oa.documents RENAME TO documents_2025"),
+            new Failed("county-oa", "documents", "relation \"oa.documents\" does not exist")),
+        new("column renamed", "postgres", h => h.ExecuteSourceAsync("ALTER TABLE oa.documents RENAME COLUMN pages TO page_count"),
+            new Failed("county-oa", "documents", "column \"pages\" does not exist")),
+        new("column type changed", "postgres", h => h.ExecuteSourceAsync("ALTER TABLE oa.documents ALTER COLUMN pages TYPE text; INSERT INTO oa.documents (unit_code, doc_kind, issued_at, pages) VALUES ('T01', 'RED', '2025-03-02 02:00+00', 'two')"),
+            new Failed("county-oa", "documents", "operator does not exist: text")),
+        new("query times out", "postgres",
+            h =>
+            {
+                var oa = Oa(h);
+                oa.Streams[0].Where = "deleted = false AND pg_sleep(3) IS NOT NULL";
+                oa.QueryTimeout = TimeSpan.FromSeconds(1);
+                oa.Resilience = new ResilienceOptions { MaxRetries = 0, AttemptTimeout = TimeSpan.FromSeconds(1) };
+                return Pg(h, "('T01', 'RED', '2025-03-02 03:00+00', 1)");
+            },
+            new Failed("county-oa", "documents", "timeout")),
+        new("far more groups than expected", "postgres",
+            h => { Oa(h).MaxGroupsPerWindow = 2; return Pg(h, "('T02', 'RED', '2025-03-02 02:00+00', 1), ('V01', 'RED', '2025-03-02 02:00+00', 1)"); },
+            new Failed("county-oa", "documents", "MaxGroupsPerWindow")),
+        new("SQLite file missing", "sqlite",
+            h =>
+            {
+                // Swap roles: the broken source is the SQLite one, the healthy one PostgreSQL.
+                h.Options.Sources[1].ConnectionString = "Data Source=/nonexistent/grid.db";
+                return Pg(h, "('T01', 'RED', '2025-03-02 03:00+00', 1)");
+            },
+            new Failed("grid-app", "forms", "does not exist")),
+    ];
+}

@@ -18,6 +18,15 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
 fi
 command -v sqlite3 >/dev/null 2>&1 || true # the tests use Microsoft.Data.Sqlite, no sqlite3 binary needed
 
+# --- Prometheus, for Integration/Observability/PrometheusScrapeTests ---------------------------------
+# The test starts its own /usr/bin/prometheus on a free port with a temp config and storage, and stops it
+# by PID; the package's own service is not used (on a machine without systemd it is not even started).
+if [ ! -x /usr/bin/prometheus ]; then
+  echo "Prometheus is missing; installing Debian's prometheus package" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+# -----------------------------------------------------------------------------------------------------
+
 pg_dir=$(mktemp -d /tmp/mp-test-pg.XXXXXX)
 cleanup() {
   local status=$?

@@ -19,6 +19,8 @@ internal sealed record BenchmarkArguments
           --skip-references      time only the pipeline
           --profile              print pg_stat_statements for the pipeline phase (the server must preload it;
                                  ops/scripts/benchmark.sh --profile does that)
+          --query-timeout MIN    the source's QueryTimeout in minutes: the longest one window may take
+                                 (default: the pipeline's own default, 10)
           --fdw-fetch-size N     postgres_fdw fetch_size of the reference (default 10000; the extension's default is 100)
           --help
         """;
@@ -33,6 +35,7 @@ internal sealed record BenchmarkArguments
     public bool SkipReferences { get; init; }
     public bool Profile { get; init; }
     public int FdwFetchSize { get; init; } = 10_000;
+    public TimeSpan? QueryTimeout { get; init; }
     public bool Help { get; init; }
     public string? Phase { get; init; }
     public string? SpecFile { get; init; }
@@ -56,6 +59,7 @@ internal sealed record BenchmarkArguments
                 "--skip-references" => result with { SkipReferences = true },
                 "--profile" => result with { Profile = true },
                 "--fdw-fetch-size" => result with { FdwFetchSize = checked((int)ParseCount(name, Value())) },
+                "--query-timeout" => result with { QueryTimeout = TimeSpan.FromMinutes(ParseCount(name, Value())) },
                 "--phase" => result with { Phase = Value() },
                 "--spec" => result with { SpecFile = Value() },
                 "--help" or "-h" => result with { Help = true },

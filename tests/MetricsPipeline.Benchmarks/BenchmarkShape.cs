@@ -8,7 +8,7 @@ namespace MetricsPipeline.Benchmarks;
 /// data. The child builds the pipeline configuration from it, in code, as the tests' harness does.
 /// </summary>
 internal sealed record PipelineSpec(
-    string Warehouse, string Source, string OrgUnits, DateOnly HistoryFrom, DateOnly BackfillTo, int Codes, bool Pages);
+    string Warehouse, string Source, string OrgUnits, DateOnly HistoryFrom, DateOnly BackfillTo, int Codes, bool Pages, TimeSpan? QueryTimeout);
 
 /// <summary>The benchmark's one source, its stream and the code map, shared by generator, pipeline and references.</summary>
 internal static class BenchmarkShape
@@ -48,7 +48,8 @@ internal static class BenchmarkShape
                 new SourceOptions
                 {
                     Name = SourceName, Provider = "postgres", ConnectionString = spec.Source, TimeZone = TimeZone, LookbackDays = 0,
-                    QueryTimeout = TimeSpan.FromHours(1),
+                    // The pipeline's default (10 minutes per window) unless --query-timeout says otherwise.
+                    QueryTimeout = spec.QueryTimeout ?? new SourceOptions().QueryTimeout,
                     Streams =
                     [
                         new StreamOptions

@@ -1,4 +1,5 @@
 using MetricsPipeline.Worker.Hosting;
+using MetricsPipeline.Worker.Observability;
 using MetricsPipeline.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
 
@@ -12,6 +13,7 @@ internal static class ServeCommand
         {
             var builder = WorkerHost.CreateBuilder(config, logToStandardError: false);
             builder.AddPipelineScheduling();
+            builder.AddObservability(); // metrics and health on 127.0.0.1 (Metrics:Port)
             using var host = builder.Build();
             // Runs until SIGTERM/SIGINT; the host then stops Quartz, which waits for running windows.
             await host.RunAsync(cancellationToken);

@@ -25,6 +25,8 @@ internal static class StatusCommand
             foreach (var s in streams.Where(s => s.LastStatus == "failed"))
                 AnsiConsole.MarkupLine($"[red]{Markup.Escape(s.Source)}/{Markup.Escape(s.Stream)}[/]: {Markup.Escape(s.LastError ?? "")}");
 
+            StatusSourcesTable.Write(await services.GetRequiredService<SourceHealthQueries>().SourcesAsync(cancellationToken));
+
             var quarantine = await queries.QuarantineAsync(cancellationToken);
             if (quarantine.Count > 0)
             {

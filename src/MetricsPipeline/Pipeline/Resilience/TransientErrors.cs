@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace MetricsPipeline.Pipeline.Resilience;
@@ -23,6 +24,8 @@ public static class TransientErrors
         {
             switch (e)
             {
+                case BrokenCircuitException:
+                    return false; // the breaker is open: waiting is its job, not the retry's
                 case TimeoutRejectedException:
                 case SocketException:
                 case TimeoutException:

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using MetricsPipeline.Configuration;
+using MetricsPipeline.Tests.Infrastructure;
+using MetricsPipeline.Warehouse;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace MetricsPipeline.Tests.Integration.Observability;
+
+/// <summary>The real worker's serve verb on a 2-second cron: /metrics carries the pipeline's series, /health/ready follows the warehouse.</summary>
+public sealed class ServeMetricsTests
+{
+    [Fact]
+    public async Task Serve_ScrapedMetricsShowRunsRowsFreshnessAndBreakers_AndReadinessFailsWhenTheWarehouseDies()
+    {
+        await using var h = await PipelineHarness.CreateAsync("serve_metrics");
+        await using var server = await ThrowawayPostgres.StartAsync();
+        var warehouse = await server.CreateDatabaseAsync("warehouse");
+        await using (var migrating = NpgsqlDataSource.Create(warehouse))
+            await new WarehouseMigrator(migrating, NullLogger<WarehouseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        h.Options.History.From = today.AddDays(-3);
+        h.Options.Sources[0].Schedule = "0/2 * * * * ?";
+        h.Options.Sources[0].Streams.RemoveAt(1);
+        // The SQLite source's file is missing: its windows fail, it is never pulled, so it is stale.
+        var grid = h.Options.Sources[1];
+        grid.Schedule = "0/2 * * * * ?";
+        grid.ConnectionString = $"Data Source={Path.Combine(h.Directory, "missing.db")}";
+        grid.Streams.RemoveAt(0);
+        await h.ExecuteSourceAsync("""
+            INSERT INTO oa.documents (unit_code, doc_kind, issued_at, pages) VALUES
+                ('T01', 'RED', now() - interval '1 day', 3), ('T02', 'WHITE', now() - interval '2 days', 1), ('X9', 'RED', now() - interval '1 day', 1)
+            """);
+        var port = ThrowawayPostgres.FreePort();
+        var config = WorkerProcess.WriteConfig(h.Directory, warehouse, h.Options,
+            new { Metrics = new { Port = port, FreshnessInterval = "00:00:01" } });
+
+        using var worker = WorkerProcess.Start("serve", "--config", config);
+        var output = new ProcessOutput(worker);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            // Two successful scheduled runs and a freshness reading that has seen them.
+            IReadOnlyList<PrometheusSample> samples = [];
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < TimeSpan.FromSeconds(40))
+            {
+                Assert.False(worker.HasExited, "the worker exited: " + output);
+                samples = await ScrapeAsync(http);
+                if (samples.Value("metrics_pipeline_runs_total", ("source", "county-oa"), ("outcome", "succeeded")) >= 2
+                    && samples.Value("metrics_pipeline_source_last_success_timestamp_seconds", ("source", "county-oa")) is not null
+                    && samples.Value("metrics_pipeline_runs_total", ("source", "grid-app"), ("outcome", "failed")) >= 1)
+                    break;
+                await Task.Delay(250);
+            }
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            Assert.True(samples.Value("metrics_pipeline_runs_total", ("source", "county-oa"), ("outcome", "succeeded")) >= 2,
+                "no two succeeded runs in the scrape; worker output: " + output);
+            Assert.True(samples.Value("metrics_pipeline_run_duration_seconds_count", ("source", "county-oa"), ("outcome", "succeeded")) >= 2);
+            Assert.True(samples.Value("metrics_pipeline_window_duration_seconds_sum", ("source", "county-oa"), ("stream", "documents"), ("outcome", "succeeded")) > 0);
+            Assert.True(samples.Value("metrics_pipeline_window_duration_seconds_bucket", ("source", "county-oa"), ("outcome", "succeeded"), ("le", "+Inf")) >= 2);
+            // Every run re-pulls the window: 2 rows into facts and 1 (unknown unit X9) into quarantine each time.
+            var loaded = samples.Value("metrics_pipeline_rows_loaded_total", ("source", "county-oa"), ("stream", "documents"));
+            var quarantined = samples.Value("metrics_pipeline_rows_quarantined_total", ("source", "county-oa"), ("stream", "documents"));
+            Assert.True(loaded >= 4 && loaded % 2 == 0, $"rows loaded {loaded}");
+            Assert.Equal(loaded / 2, quarantined);
+            Assert.Equal(0, samples.Value("metrics_pipeline_breaker_state", ("source", "county-oa")));
+            Assert.True(samples.Value("metrics_pipeline_windows_total", ("source", "grid-app"), ("outcome", "failed")) >= 1);
+            Assert.InRange(samples.Value("metrics_pipeline_source_last_success_timestamp_seconds", ("source", "county-oa"))!.Value, now - 60, now + 1);
+            Assert.InRange(samples.Value("metrics_pipeline_source_freshness_lag_seconds", ("source", "county-oa"))!.Value, 0, 60);
+            Assert.Equal(0, samples.Value("metrics_pipeline_source_stale", ("source", "county-oa")));
+            Assert.Equal(1, samples.Value("metrics_pipeline_source_stale", ("source", "grid-app")));
+            Assert.Null(samples.Value("metrics_pipeline_source_last_success_timestamp_seconds", ("source", "grid-app")));
+            Assert.Equal(2 * 86400, samples.Value("metrics_pipeline_source_expected_freshness_seconds", ("source", "county-oa")));
+
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+            var ready = await http.GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Contains("\"warehouse\"", await ready.Content.ReadAsStringAsync());
+
+            // The warehouse dies: not ready, but still alive.
+            await server.CrashAsync();
+            HttpResponseMessage? notReady = null;
+            watch.Restart();
+            while (watch.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                notReady = await http.GetAsync("/health/ready");
+                if (notReady.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    break;
+                await Task.Delay(200);
+            }
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady!.StatusCode);
+            Assert.Contains("unreachable", await notReady.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/health/other")).StatusCode);
+        }
+        finally
+        {
+            if (!worker.HasExited)
+                worker.Kill(entireProcessTree: true);
+            await worker.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(HttpClient http)
+    {
+        try { return PrometheusSample.Parse(await http.GetStringAsync("/metrics")); }
+        catch (HttpRequestException) { return []; } // not listening yet
+    }
+}

@@ -3,6 +3,12 @@ namespace MetricsPipeline.Warehouse;
 /// <summary>Statements of <see cref="FileLoadWriter"/>: replace one file's contribution, then re-sum the days it touched.</summary>
 internal static class FileLoadSql
 {
+    public const string InsertWindow = """
+        INSERT INTO ops.windows (run_id, source, stream, day_from, day_to, open_before, open_after, started_at, finished_at, status, file_name, file_hash)
+        VALUES (@runId, @source, @stream, @day, @day, false, false, @startedAt, @startedAt, 'succeeded', @fileName, @fileHash)
+        RETURNING window_id
+        """;
+
     // Days the old version or the new version of the file has facts on: exactly the days to re-sum.
     public const string AffectedDays = """
         CREATE TEMP TABLE affected_days ON COMMIT DROP AS

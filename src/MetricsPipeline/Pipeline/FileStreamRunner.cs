@@ -45,8 +45,12 @@ public sealed partial class FileStreamRunner(
         foreach (var file in ready)
         {
             index++;
+            var loaded = known.GetValueOrDefault(file.Name) is { Retracted: false } current ? current : null;
+            // Same size and modification time (to the microsecond the warehouse keeps) as the loaded version: not even hashed again.
+            if (loaded is not null && loaded.Size == file.Size && Math.Abs((loaded.ModifiedAt - file.ModifiedAt.UtcDateTime).Ticks) < 10)
+                continue;
             var hash = await FileDropScanner.HashAsync(file, cancellationToken);
-            if (known.TryGetValue(file.Name, out var loaded) && loaded.Hash == hash && !loaded.Retracted)
+            if (loaded is not null && loaded.Hash == hash)
                 continue;
             try
             {
@@ -78,13 +82,22 @@ public sealed partial class FileStreamRunner(
         return new StreamRunResult(stream.Name, outcomes, errors.Count == 0 ? null : string.Join("; ", errors));
     }
 
-    private async Task<Dictionary<string, (string Hash, bool Retracted)>> LoadedFilesAsync(string source, string stream, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, LoadedFile>> LoadedFilesAsync(string source, string stream, CancellationToken cancellationToken)
     {
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Name, string Hash, bool Retracted)>(new CommandDefinition(
-            "SELECT file_name, file_hash, retracted FROM ops.file_loads WHERE source = @source AND stream = @stream",
+        var rows = await connection.QueryAsync<LoadedFile>(new CommandDefinition(
+            "SELECT file_name AS Name, file_hash AS Hash, file_size AS Size, modified_at AS ModifiedAt, retracted AS Retracted FROM ops.file_loads WHERE source = @source AND stream = @stream",
             new { source, stream }, cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.Name, r => (r.Hash, r.Retracted), StringComparer.Ordinal);
+        return rows.ToDictionary(r => r.Name, StringComparer.Ordinal);
+    }
+
+    private sealed record LoadedFile
+    {
+        public string Name { get; init; } = "";
+        public string Hash { get; init; } = "";
+        public long Size { get; init; }
+        public DateTime ModifiedAt { get; init; }
+        public bool Retracted { get; init; }
     }
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Loaded {Source}/{Stream} file {File}: {Rows} data lines = {FactRows} in facts + {QuarantinedRows} quarantined")]

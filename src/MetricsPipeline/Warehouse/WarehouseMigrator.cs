@@ -16,7 +16,7 @@ public sealed class WarehouseMigrator(NpgsqlDataSource warehouse, ILogger<Wareho
     public async Task<MigrationResult> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
-        var evolve = new Evolve(connection, message => logger.LogInformation("{EvolveMessage}", message), EvolveDb.Dialect.DBMS.PostgreSQL)
+        var evolve = new Evolve(connection, message => MigrationLog.EvolveMessage(logger, message), EvolveDb.Dialect.DBMS.PostgreSQL)
         {
             EmbeddedResourceAssemblies = [typeof(WarehouseMigrator).Assembly],
             EmbeddedResourceFilters = [ResourcePrefix],

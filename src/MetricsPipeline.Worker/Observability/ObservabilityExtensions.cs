@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using MetricsPipeline.Configuration;
 using MetricsPipeline.Pipeline.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,9 +25,13 @@ public static class ObservabilityExtensions
         var options = section.Get<MetricsOptions>() ?? new MetricsOptions();
         if (!options.Enabled)
             return builder;
+        // Checked now, before the exporter's listener is built: a bad or busy port is a configuration error
+        // with its key named (exit code 2), not a host start-up crash.
+        if (new MetricsOptionsValidator().Validate(null, options) is { Failed: true } invalid)
+            throw new InvalidConfigurationException(invalid.Failures.ToList());
+        EnsurePortIsFree(options.Port);
 
         builder.Services.AddHealthChecks().AddCheck<WarehouseHealthCheck>("warehouse", tags: [HealthEndpoint.ReadyTag]);
-        // Registered before OpenTelemetry's own hosted service: a port in use is reported by name, not as a stack trace.
         builder.Services.AddHostedService<HealthEndpoint>();
         builder.Services.AddHostedService<FreshnessPoller>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -36,5 +43,20 @@ public static class ObservabilityExtensions
                 o.ScrapeEndpointPath = "/metrics";
             }));
         return builder;
+    }
+
+    private static void EnsurePortIsFree(int port)
+    {
+        try
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, port);
+            probe.Start();
+            probe.Stop();
+        }
+        catch (SocketException ex)
+        {
+            throw new InvalidConfigurationException(
+                [$"Metrics:Port: 127.0.0.1:{port} is already in use ({ex.SocketErrorCode}); choose a free port or set Metrics:Enabled to false"]);
+        }
     }
 }

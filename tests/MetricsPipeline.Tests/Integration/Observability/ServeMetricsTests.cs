@@ -104,6 +104,21 @@ public sealed class ServeMetricsTests
         }
     }
 
+    [Fact]
+    public async Task Serve_MetricsPortInUse_StopsWithAConfigurationErrorNamingTheKey()
+    {
+        await using var h = await PipelineHarness.CreateAsync("serve_port");
+        using var occupied = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        occupied.Start();
+        var port = ((IPEndPoint)occupied.LocalEndpoint).Port;
+        var config = WorkerProcess.WriteConfig(h.Directory, h.Warehouse, h.Options, new { Metrics = new { Port = port } });
+
+        var (exitCode, output) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(1), "serve", "--config", config);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"Metrics:Port: 127.0.0.1:{port} is already in use", output);
+    }
+
     private static async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(HttpClient http)
     {
         try { return PrometheusSample.Parse(await http.GetStringAsync("/metrics")); }

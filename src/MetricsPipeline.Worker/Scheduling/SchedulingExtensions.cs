@@ -17,16 +17,16 @@ public static class SchedulingExtensions
     /// </summary>
     public static HostApplicationBuilder AddPipelineScheduling(this HostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(PipelineOptions.SectionName).Get<PipelineOptions>() ?? new PipelineOptions();
         var scheduler = builder.Configuration.GetSection(SchedulerOptions.SectionName).Get<SchedulerOptions>() ?? new SchedulerOptions();
-        var plans = PipelinePlan.Compile(options, out _); // invalid configuration stops start-up through ValidateOnStart
 
         builder.AddQuartz(q =>
         {
             q.ConfigureScheduler(s =>
             {
                 s.InstanceName = "metrics-pipeline";
-                s.GenerateInstanceId = true;
+                // host:pid:start, unique in the cluster and readable: quartz.qrtz_scheduler_state and
+                // qrtz_fired_triggers then say which process on which machine holds what.
+                s.InstanceId = $"{Environment.MachineName}:{Environment.ProcessId}:{DateTime.UtcNow:yyyyMMddHHmmss}";
                 // A stop (SIGTERM) cancels running jobs' tokens and then waits for them: the window in
                 // progress rolls back promptly instead of the whole run holding the stop up.
                 s.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
@@ -50,14 +50,7 @@ public static class SchedulingExtensions
                 });
             });
 
-            foreach (var source in plans)
-            {
-                var key = new JobKey(source.Name, SourceJob.Group);
-                q.AddJob<SourceJob>(j => j.WithIdentity(key).UsingJobData(SourceJob.SourceKey, source.Name)
-                    .StoreDurably().RequestRecovery().WithDescription($"Pull source {source.Name}"));
-                q.AddTrigger(t => t.ForJob(key).WithIdentity(source.Name, SourceJob.Group)
-                    .WithCronSchedule(source.Schedule, c => c.InTimeZone(source.TimeZone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
-            }
+            // Jobs and triggers are stored by SourceSchedules, which leaves unchanged triggers alone.
         });
         builder.AddQuartzHostedService(o =>
         {
@@ -65,7 +58,7 @@ public static class SchedulingExtensions
             o.WaitForJobsToComplete = true;
             o.AwaitApplicationStarted = true;
         });
-        builder.Services.AddHostedService<StaleJobCleaner>();
+        builder.Services.AddHostedService<SourceSchedules>();
         return builder;
     }
 }

@@ -16,15 +16,23 @@ public sealed class SourceJob(PipelineRunner runner, IOptions<PipelineOptions> o
     public const string Group = "sources";
     public const string SourceKey = "source";
 
+    /// <summary>
+    /// The stored job of a source: durable (it outlives a trigger change) and requesting recovery, so a firing
+    /// whose node dies or stops mid-run is run again by another node.
+    /// </summary>
+    public static IJobDetail Define(string source) =>
+        JobBuilder.Create<SourceJob>().WithIdentity(source, Group).UsingJobData(SourceKey, source)
+            .StoreDurably().RequestRecovery().WithDescription($"Pull source {source}").Build();
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         var sourceName = context.MergedJobDataMap.GetString(SourceKey)
                          ?? throw new JobExecutionException($"job {context.JobDetail.Key} has no '{SourceKey}' in its data");
         if (options.Value.Sources.All(s => s.Name != sourceName))
             throw new JobExecutionException($"source '{sourceName}' is no longer configured");
-        // The slot, not the moment it ran: a firing recovered from a dead or stopping node keeps its original
-        // scheduled time, so the ledger shows one succeeded run per slot however often the slot was attempted.
-        var request = RunRequest.Scheduled(context.ScheduledFireTimeUtc ?? context.FireTimeUtc);
+        // The slot, not the moment it ran: a firing recovered from a dead or stopping node records the slot of
+        // the firing it replaces, so the ledger shows one succeeded run per slot however often it was attempted.
+        var request = RunRequest.Scheduled(FiringSlot.Of(context));
         IReadOnlyList<SourceRunResult> results;
         try
         {

@@ -24,6 +24,24 @@ public sealed class SourceLock : IAsyncDisposable
         return null;
     }
 
-    // Closing the session releases the lock, also when the process dies.
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    /// <summary>
+    /// Releases the lock before the connection goes back to the pool. Closing a pooled connection does not end
+    /// its session (Npgsql resets it only when it is next used), so without the explicit unlock the lock would
+    /// stay held by an idle connection and the next run of the source would find it busy and be skipped.
+    /// A process that dies releases it anyway: its sessions end with it.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", _connection);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // The connection broke: Npgsql does not pool a broken connection again, and the server ends its
+            // session, lock included.
+        }
+        await _connection.DisposeAsync();
+    }
 }

@@ -74,8 +74,10 @@ public sealed class SourceRunner(
             runError = ex.Message;
             Log.RunFailed(logger, ex, source.Name, runId);
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // Whatever the driver made of the cancel (an OperationCanceledException or its own error), the run
+            // did not finish and must not be recorded as succeeded.
             runError = "cancelled (the service is stopping); the window in progress rolled back";
             throw;
         }

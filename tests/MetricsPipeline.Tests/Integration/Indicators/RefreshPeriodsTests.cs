@@ -87,8 +87,9 @@ public sealed class RefreshPeriodsTests(IndicatorScenarioFixture scenario) : ICl
         // V1 had 20 documents in July 2021 (base) and none in July 2023, a fully pulled month: 0.
         Assert.Equal(0m, await ValueAsync(db, "V1", "document.formal", "count", "month", new DateTime(2023, 7, 1)));
         // meeting.offline was not expected at all in 2021 (meet/rooms starts 2022): no row, not a zero.
+        // (The ISO week 2021-12-27 .. 2022-01-02 does get a row: its last two days were expected.)
         var rows = await db.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM marts.period_values WHERE category = 'meeting.offline' AND period_start < '2022-01-01'");
+            "SELECT count(*) FROM marts.period_values WHERE category = 'meeting.offline' AND period_end < '2022-01-01'");
         Assert.Equal(0, rows);
     }
 
@@ -138,14 +139,17 @@ public sealed class RefreshPeriodsTests(IndicatorScenarioFixture scenario) : ICl
             """;
         var valuesBefore = await db.ExecuteScalarAsync<string>(snapshot);
         var coverageBefore = await db.ExecuteScalarAsync<string>(coverageSnapshot);
-        var computedBefore = await db.ExecuteScalarAsync<DateTime>("SELECT max(computed_at) FROM marts.period_values");
+        var computedBefore = await db.ExecuteScalarAsync<DateTime>("SELECT max(computed_at) FROM marts.period_coverage");
+        var valuesWrittenBefore = await db.ExecuteScalarAsync<DateTime>("SELECT max(computed_at) FROM marts.period_values");
 
         await RefreshAsync(db, new DateTime(2021, 1, 1), new DateTime(2023, 12, 31), Categories);
 
         Assert.Equal(valuesBefore, await db.ExecuteScalarAsync<string>(snapshot));
         Assert.Equal(coverageBefore, await db.ExecuteScalarAsync<string>(coverageSnapshot));
-        // It really ran again (a new transaction, a later computed_at), and the snapshot is not empty.
-        Assert.True(await db.ExecuteScalarAsync<DateTime>("SELECT max(computed_at) FROM marts.period_values") > computedBefore);
+        // It really ran again (a new transaction, a later computed_at on coverage), and the snapshot is not empty.
+        Assert.True(await db.ExecuteScalarAsync<DateTime>("SELECT max(computed_at) FROM marts.period_coverage") > computedBefore);
+        // Unchanged values are not rewritten (V10): their computed_at stays.
+        Assert.Equal(valuesWrittenBefore, await db.ExecuteScalarAsync<DateTime>("SELECT max(computed_at) FROM marts.period_values"));
         Assert.Contains("T|document.formal|count|month|2023-03-01|2023-03-31|12|", valuesBefore);
     }
 

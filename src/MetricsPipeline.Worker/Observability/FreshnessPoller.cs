@@ -3,7 +3,6 @@ using MetricsPipeline.Warehouse;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace MetricsPipeline.Worker.Observability;
 
@@ -27,8 +26,10 @@ public sealed class FreshnessPoller(SourceHealthQueries queries, PipelineMetrics
                 metrics.UpdateSourceHealth(await queries.SourcesAsync(stoppingToken));
                 failing = false;
             }
-            catch (NpgsqlException ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever goes wrong here (the warehouse down, the view not migrated yet), the gauges must not
+                // take the service down with them.
                 if (!failing) // once per outage, not every interval
                     ObservabilityLog.FreshnessReadFailed(logger, ex.Message);
                 failing = true;

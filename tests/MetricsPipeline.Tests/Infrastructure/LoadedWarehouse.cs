@@ -1,0 +1,63 @@
+using Dapper;
+using Npgsql;
+
+namespace MetricsPipeline.Tests.Infrastructure;
+
+/// <summary>
+/// A migrated warehouse that the pipeline has loaded (both providers, facts, quarantine, coverage, a failed
+/// window, indicators), for tests that read it as the roles and dashboards do. Built once per test class.
+/// </summary>
+public sealed class LoadedWarehouse : IAsyncLifetime
+{
+    public PipelineHarness Harness { get; private set; } = null!;
+
+    public string Warehouse => Harness.Warehouse;
+
+    public async Task InitializeAsync()
+    {
+        Harness = await PipelineHarness.CreateAsync("loaded");
+        // Real clock: the freshness views and dashboards look at now().
+        Harness.Clock.SetUtcNow(DateTimeOffset.UtcNow);
+        Harness.Options.History.From = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-75);
+        await Harness.ExecuteSourceAsync("""
+            INSERT INTO oa.documents (unit_code, doc_kind, issued_at, pages, deleted)
+            SELECT (ARRAY['T01','T02','V01','V02','X9'])[1 + i % 5], (ARRAY['RED','WHITE','GREEN'])[1 + i % 3],
+                   now() - i * interval '97 minutes', i % 7, i % 50 = 0
+            FROM generate_series(0, 1000) AS i;
+            INSERT INTO oa.meetings (unit_code, mode, started_at, minutes, attendees)
+            SELECT (ARRAY['T01','T02','V01'])[1 + i % 3], (ARRAY['OFFLINE','ONLINE'])[1 + i % 2],
+                   (now() AT TIME ZONE 'Asia/Shanghai') - i * interval '5 hours', 30 + i % 90, 2 + i % 30
+            FROM generate_series(0, 300) AS i;
+            """);
+        await Harness.ExecuteSqliteAsync("""
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+            INSERT INTO checkins (unit_code, kind, checked_at)
+            SELECT CASE i % 3 WHEN 0 THEN 'T02' WHEN 1 THEN 'V01' ELSE 'V02' END, 'gps', datetime('now', '+8 hours', '-' || (i * 6) || ' hours') FROM n;
+            """);
+        var results = await Harness.RunOnceAsync();
+        if (results.Any(r => !r.Succeeded))
+            throw new InvalidOperationException("loading the warehouse failed: " + string.Join("; ", results.Select(r => r.Error)));
+        // One failing stream, so failed windows and a failed run are in the ledger too.
+        await Harness.ExecuteSqliteAsync("DROP TABLE forms");
+        await Harness.RunOnceAsync("grid-app");
+    }
+
+    /// <summary>Runs SQL on the warehouse as a member of the role (SET ROLE from the test's superuser).</summary>
+    public async Task<string?> TryAsRoleAsync(string role, string sql)
+    {
+        await using var connection = new NpgsqlConnection(Warehouse);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync($"SET ROLE {role}");
+        try
+        {
+            await connection.ExecuteAsync(sql);
+            return null;
+        }
+        catch (PostgresException ex)
+        {
+            return ex.SqlState;
+        }
+    }
+
+    public Task DisposeAsync() => Harness.DisposeAsync().AsTask();
+}

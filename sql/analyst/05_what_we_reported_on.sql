@@ -1,0 +1,20 @@
+-- What did we report a week ago, and what has been restated since?
+-- The yearly document indicators of the org root as published seven days ago (marts.indicators_as_of),
+-- next to the values now; restated = the published value was later replaced (see marts.restatements).
+SELECT t.category,
+       t.period_start,
+       t.value          AS value_then,
+       t.reduction      AS reduction_then,
+       t.status         AS status_then,
+       t.value_restated AS restated,
+       i.value          AS value_now,
+       i.reduction      AS reduction_now
+FROM marts.indicators_as_of(now() - interval '7 days',
+                            (SELECT code FROM ref.units WHERE parent_code IS NULL AND active
+                             ORDER BY array_position(ARRAY['city', 'county', 'township', 'village'], level), code LIMIT 1),
+                            NULL, 'year') t
+LEFT JOIN marts.indicators i
+       ON (i.unit_code, i.category, i.measure, i.period_kind, i.period_start)
+        = (t.unit_code, t.category, t.measure, t.period_kind, t.period_start)
+WHERE t.category LIKE 'document.%' AND t.measure = 'count'
+ORDER BY t.category, t.period_start;

@@ -62,7 +62,8 @@ set -e
 # Sum the per-assembly totals dotnet test prints ("Failed:     0, Passed:    94, Skipped:     0, ...").
 read -r passed failed skipped < <(awk '
   /(Passed|Failed)! *- *Failed:/ {
-    for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+    # The count is the next field; copy it before stripping its comma (assigning $(NF+1) would grow NF forever in gawk).
+    for (i = 1; i < NF; i++) { v = $(i+1); gsub(",", "", v); if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v }
   }
   END { printf "%d %d %d\n", p, f, s }' "$log")
 echo

@@ -18,6 +18,14 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
 fi
 command -v sqlite3 >/dev/null 2>&1 || true # the tests use Microsoft.Data.Sqlite, no sqlite3 binary needed
 
+# systemd-analyze, for Integration/Ops/SystemdUnitTests (systemd-analyze verify of ops/systemd). Debian's
+# systemd package is small and does not start anything when installed in a container; without the tool the
+# test fails rather than passing unchecked.
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+  echo "systemd-analyze is missing; installing Debian's systemd package" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >/dev/null
+fi
+
 # --- Prometheus, for Integration/Observability/PrometheusScrapeTests ---------------------------------
 # The test starts its own /usr/bin/prometheus on a free port with a temp config and storage, and stops it
 # by PID; the package's own service is not used (on a machine without systemd it is not even started).

@@ -54,6 +54,15 @@ chmod 755 "$pg_dir"
 export METRICS_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Pooling=false"
 echo "PostgreSQL for tests on 127.0.0.1:$port"
 
+# --- Chromium for the report tests ---------------------------------------------------------------
+# The report verb's HTML page is rendered in headless Chromium (Debian's chromium package) and checked
+# for its text, its charts and the absence of console errors. Installed on first use.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "chromium is missing; installing it for the report tests" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+# --------------------------------------------------------------------------------------------------
+
 # MariaDB for the mysql provider (installs Debian's mariadb-server on first use, about 30 s).
 my_port=33307
 while (exec 3<>"/dev/tcp/127.0.0.1/$my_port") 2>/dev/null; do my_port=$((my_port + 1)); done

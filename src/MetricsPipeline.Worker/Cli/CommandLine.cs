@@ -61,7 +61,17 @@ public static class CommandLine
         check.SetAction((result, ct) => SourcesCheckCommand.RunAsync(result.GetValue(ConfigOption), result.GetValue(SourceOption), ct));
         sources.Subcommands.Add(check);
 
-        foreach (var command in new[] { serve, migrate, runOnce, backfill, status, indicators, sources })
+        var reportPeriod = new Option<string>("--period") { Description = "Period: 2025 (year), 2025-Q3 (quarter), 2025-03 (month) or 2025-W07 (ISO week)", Required = true };
+        var reportOut = new Option<FileInfo>("--out") { Description = "HTML file to write (self-contained, readable offline)", Required = true };
+        var reportUnit = new Option<string?>("--unit") { Description = "Unit code (default: the root of the org tree)" };
+        var report = new Command("report", "Render the indicators of a period as a self-contained HTML page with charts (trend against base and target, ranking, signals)");
+        report.Options.Add(reportPeriod);
+        report.Options.Add(reportOut);
+        report.Options.Add(reportUnit);
+        report.SetAction((result, ct) => ReportCommand.RunAsync(
+            result.GetValue(ConfigOption), result.GetValue(reportPeriod)!, result.GetValue(reportOut)!, result.GetValue(reportUnit), ct));
+
+        foreach (var command in new[] { serve, migrate, runOnce, backfill, status, indicators, sources, report })
             root.Subcommands.Add(command);
         return root;
     }

@@ -104,7 +104,9 @@ public sealed class WorkerClusterTests(ITestOutputHelper output)
             var expected = (int)((slots[^1] - slots[0]) / Slot) + 1;
             var missing = Enumerable.Range(0, expected).Select(i => slots[0] + i * Slot).Except(slots).ToList();
             Assert.True(missing.Count == 0, $"{source.Key}: slots never run: {string.Join(", ", missing.Select(m => m.ToString("HH:mm:ss")))}");
-            Assert.True(slots.Count >= 8, $"{source.Key}: only {slots.Count} slots ran");
+            // Enough slots to span the kill; how many fit in the test's time depends on the machine's load,
+            // so the bound is low: the real checks are the two above (no slot twice, no slot skipped).
+            Assert.True(slots.Count >= 4, $"{source.Key}: only {slots.Count} slots ran");
             output.WriteLine($"{source.Key}: {slots.Count} slots {slots[0]:HH:mm:ss}..{slots[^1]:HH:mm:ss}, each once");
         }
     }

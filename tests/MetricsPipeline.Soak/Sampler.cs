@@ -1,0 +1,39 @@
+using Dapper;
+using Npgsql;
+
+namespace MetricsPipeline.Soak;
+
+/// <summary>One look at the worker from outside: its resident memory and the warehouse sessions it holds.</summary>
+internal sealed record Sample(TimeSpan At, long RssKb, long PipelineSessions, long SchedulerSessions)
+{
+    public long Sessions => PipelineSessions + SchedulerSessions;
+
+    public static async Task<Sample?> TakeAsync(TimeSpan at, int pid, string adminConnectionString, string database)
+    {
+        var rss = ReadRssKb(pid);
+        if (rss is null)
+            return null;
+        await using var admin = new NpgsqlConnection(adminConnectionString);
+        // The pipeline's data source names its sessions metrics-pipeline; Quartz's job store leaves the name empty.
+        var rows = (await admin.QueryAsync<(string Name, long Count)>("""
+            SELECT coalesce(application_name, ''), count(*) FROM pg_stat_activity
+            WHERE datname = @database AND pid <> pg_backend_pid() GROUP BY 1
+            """, new { database })).ToList();
+        return new Sample(at, rss.Value,
+            rows.Where(r => r.Name.StartsWith("metrics-pipeline", StringComparison.Ordinal)).Sum(r => r.Count),
+            rows.Where(r => r.Name.Length == 0).Sum(r => r.Count));
+    }
+
+    private static long? ReadRssKb(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}

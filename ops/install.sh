@@ -7,6 +7,10 @@
 #                      first install, optional later (an existing file is never overwritten silently).
 #   METRICS_WAREHOUSE  warehouse connection string, written to /etc/metrics-pipeline/warehouse.conn when
 #                      that file does not exist yet.
+#   METRICS_MIGRATE_WAREHOUSE
+#                      connection string migrate runs with: the warehouse owner's. Optional; by default
+#                      warehouse.conn. Set it once the service logs in as a member of metrics_writer, which
+#                      may not change the schema (README, "Runbook").
 #
 # Steps: publish to /opt/metrics-pipeline, create the metrics-pipeline user, install the config dir and the
 # unit, migrate the warehouse, then daemon-reload and enable. The service is not started on a first
@@ -126,7 +130,7 @@ fi
 # --- Warehouse schema --------------------------------------------------------------------------------
 # An install step, not an ExecStartPre (see the unit). Idempotent: applied migrations are skipped.
 say "migrating the warehouse"
-if ! ConnectionStrings__Warehouse="$(cat "$conf_dir/warehouse.conn")" DOTNET_ENVIRONMENT=Production \
+if ! ConnectionStrings__Warehouse="${METRICS_MIGRATE_WAREHOUSE:-$(cat "$conf_dir/warehouse.conn")}" DOTNET_ENVIRONMENT=Production \
   "$prefix/metrics-pipeline" migrate --config "$conf_dir/appsettings.json"; then
   die "migrate failed; the service is not (re)started. The previous build, if any, is in $prefix.previous"
 fi

@@ -39,6 +39,27 @@ public sealed class IndicatorOptions
     public decimal CoverageThreshold { get; set; } = 0.95m;
 
     public List<TargetOptions> Targets { get; set; } = [];
+
+    /// <summary>Standard Cost Model tariffs that override the seeded ones (ref.tariffs, origin config).</summary>
+    public List<TariffOptions> Tariffs { get; set; } = [];
+
+    /// <summary>Hours one FTE works in a year, the divisor of "share of working time" (a month is 1/12 of it, a week 1/52).</summary>
+    public decimal WorkingHoursPerFteYear { get; set; } = 2000;
+}
+
+public sealed class TariffOptions
+{
+    /// <summary>A category, or a family pattern such as "document.*".</summary>
+    public string Category { get; set; } = "";
+
+    /// <summary>Standard minutes of grassroots staff time per item (per event; for stocks per item in use per day).</summary>
+    public decimal MinutesPerItem { get; set; }
+
+    /// <summary>Weight of the category's burden hours in the composite burden index (1 = as its hours, 0 = left out).</summary>
+    public decimal IndexWeight { get; set; } = 1;
+
+    /// <summary>What the minutes stand for and where they come from (a local time study, say).</summary>
+    public string? Rationale { get; set; }
 }
 
 public sealed class TargetOptions

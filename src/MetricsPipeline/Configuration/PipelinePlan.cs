@@ -79,6 +79,21 @@ public static partial class PipelinePlan
             errors.Add($"Pipeline:Indicators:BasePeriod: '{options.Indicators.BasePeriod}' must be a calendar year such as 2024");
         if (options.Indicators.CoverageThreshold is < 0 or > 1)
             errors.Add("Pipeline:Indicators:CoverageThreshold: must be between 0 and 1");
+        if (options.Indicators.WorkingHoursPerFteYear is <= 0 or > 8784)
+            errors.Add($"Pipeline:Indicators:WorkingHoursPerFteYear: {options.Indicators.WorkingHoursPerFteYear} must be between 0 and 8784 hours");
+        for (var i = 0; i < options.Indicators.Tariffs.Count; i++)
+        {
+            var t = options.Indicators.Tariffs[i];
+            var key = $"Pipeline:Indicators:Tariffs:{i}";
+            if (!MatchesTaxonomy(t.Category ?? "", taxonomy))
+                errors.Add($"{key}:Category: '{t.Category}' matches no category of the taxonomy");
+            if (t.MinutesPerItem < 0)
+                errors.Add($"{key}:MinutesPerItem: {t.MinutesPerItem} must not be negative");
+            if (t.IndexWeight < 0)
+                errors.Add($"{key}:IndexWeight: {t.IndexWeight} must not be negative");
+        }
+        if (options.Indicators.Tariffs.GroupBy(t => t.Category).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+            errors.Add($"Pipeline:Indicators:Tariffs: category '{duplicate.Key}' has more than one tariff");
         for (var i = 0; i < options.Indicators.Targets.Count; i++)
         {
             var t = options.Indicators.Targets[i];
@@ -95,6 +110,11 @@ public static partial class PipelinePlan
                 errors.Add($"{key}:BasePeriod: '{t.BasePeriod}' must be a calendar year");
         }
     }
+
+    private static bool MatchesTaxonomy(string pattern, Taxonomy taxonomy) =>
+        pattern.EndsWith(".*", StringComparison.Ordinal)
+            ? taxonomy.All.Any(c => Taxonomy.FamilyOf(c.Name) == pattern[..^2])
+            : taxonomy.Contains(pattern);
 
     private static SourcePlan? CompileSource(SourceOptions source, string key, Taxonomy taxonomy, List<string> errors)
     {

@@ -95,9 +95,25 @@ internal static class ReferenceSql
                                 IS NOT DISTINCT FROM (t.category_pattern, t.scope_unit, t.base_period, t.reduction, t.public_source))
         """;
 
+    // Configured tariffs replace their seeded row of the same pattern in the views (config beats seed).
+    public const string SyncTariffs = """
+        WITH configured AS (
+            SELECT * FROM unnest(@patterns::text[], @minutes::numeric[], @weights::numeric[], @rationales::text[])
+                AS x(category_pattern, minutes_per_item, index_weight, rationale)),
+        removed AS (
+            DELETE FROM ref.tariffs t WHERE t.origin = 'config'
+              AND NOT EXISTS (SELECT 1 FROM configured c WHERE c.category_pattern = t.category_pattern)
+            RETURNING 1)
+        INSERT INTO ref.tariffs AS t (category_pattern, minutes_per_item, index_weight, rationale, origin)
+        SELECT category_pattern, minutes_per_item, index_weight, rationale, 'config' FROM configured
+        ON CONFLICT (category_pattern, origin) DO UPDATE
+        SET minutes_per_item = EXCLUDED.minutes_per_item, index_weight = EXCLUDED.index_weight, rationale = EXCLUDED.rationale
+        WHERE (t.minutes_per_item, t.index_weight, t.rationale) IS DISTINCT FROM (EXCLUDED.minutes_per_item, EXCLUDED.index_weight, EXCLUDED.rationale)
+        """;
+
     public const string SyncSettings = """
         INSERT INTO ref.indicator_settings AS s (key, value)
-        VALUES ('base_period', @basePeriod), ('coverage_threshold', @threshold)
+        VALUES ('base_period', @basePeriod), ('coverage_threshold', @threshold), ('working_hours_per_fte_year', @workingHours)
         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value WHERE s.value IS DISTINCT FROM EXCLUDED.value
         """;
 }

@@ -78,10 +78,18 @@ public sealed class ReferenceSync(NpgsqlDataSource warehouse)
             reductions = indicators.Targets.Select(t => t.Reduction).ToArray(),
             publicSources = indicators.Targets.Select(t => t.PublicSource).ToArray(),
         }, cancellationToken);
+        await Run(connection, tx, ReferenceSql.SyncTariffs, new
+        {
+            patterns = indicators.Tariffs.Select(t => t.Category).ToArray(),
+            minutes = indicators.Tariffs.Select(t => t.MinutesPerItem).ToArray(),
+            weights = indicators.Tariffs.Select(t => t.IndexWeight).ToArray(),
+            rationales = indicators.Tariffs.Select(t => t.Rationale).ToArray(),
+        }, cancellationToken);
         await Run(connection, tx, ReferenceSql.SyncSettings, new
         {
             basePeriod = indicators.BasePeriod,
             threshold = indicators.CoverageThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            workingHours = indicators.WorkingHoursPerFteYear.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, cancellationToken);
 
         var known = await connection.QueryAsync<string>(new CommandDefinition("SELECT code FROM ref.units", transaction: tx, cancellationToken: cancellationToken));

@@ -65,6 +65,9 @@ public sealed class PipelinePlanTests : IDisposable
         { "bad target", o => o.Indicators.Targets[0].Category = "paperwork.*", "Pipeline:Indicators:Targets:0:Category" },
         { "bad reduction", o => o.Indicators.Targets[0].Reduction = 30, "Pipeline:Indicators:Targets:0:Reduction" },
         { "bad lookback", o => o.Sources[0].LookbackDays = -1, "Pipeline:Sources:0:LookbackDays" },
+        { "tariff for an unknown category", o => o.Indicators.Tariffs.Add(new TariffOptions { Category = "paperwork", MinutesPerItem = 5 }), "Pipeline:Indicators:Tariffs:0:Category" },
+        { "negative tariff", o => o.Indicators.Tariffs.Add(new TariffOptions { Category = "meeting.*", MinutesPerItem = -5 }), "Pipeline:Indicators:Tariffs:0:MinutesPerItem" },
+        { "bad working hours", o => o.Indicators.WorkingHoursPerFteYear = 0, "Pipeline:Indicators:WorkingHoursPerFteYear" },
     };
 
     [Theory]

@@ -55,7 +55,7 @@ internal sealed record SoakArguments
         }
         if (string.IsNullOrEmpty(result.AdminConnectionString) || !File.Exists(result.Worker))
             throw new ArgumentException($"--pg and an existing --worker are required\n{Usage}");
-        if (60 % result.IntervalSeconds != 0)
+        if (result.IntervalSeconds is < 1 or > 60 || 60 % result.IntervalSeconds != 0)
             throw new ArgumentException("--interval must divide 60 (the cron is 'S/interval * * * * ?')");
         return result;
     }

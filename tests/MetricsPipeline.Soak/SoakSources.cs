@@ -45,6 +45,11 @@ internal static class SoakSources
 
     public static string Name(int i) => $"dept-{i:D3}";
 
+    // Quartz accepts a step only below the field's range: once a minute is a plain second.
+    private static string Cron(SoakArguments arguments, int i) => arguments.IntervalSeconds == 60
+        ? $"{Offset(arguments, i)} * * * * ?"
+        : $"{Offset(arguments, i)}/{arguments.IntervalSeconds} * * * * ?";
+
     private static SourceOptions Source(SoakArguments arguments, string directory, int i)
     {
         var path = Path.Combine(directory, $"{Name(i)}.db");
@@ -66,7 +71,7 @@ internal static class SoakSources
         return new SourceOptions
         {
             Name = Name(i), Provider = "sqlite", ConnectionString = $"Data Source={path}",
-            Schedule = $"{Offset(arguments, i)}/{arguments.IntervalSeconds} * * * * ?", TimeZone = "Asia/Shanghai", LookbackDays = 1,
+            Schedule = Cron(arguments, i), TimeZone = "Asia/Shanghai", LookbackDays = 1,
             Streams = [new StreamOptions { Name = "checkins", Table = "checkins", Timestamp = "checked_at", TimestampKind = "local", Unit = "unit_code", Category = "check_in" }],
         };
     }

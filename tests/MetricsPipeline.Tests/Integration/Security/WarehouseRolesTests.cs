@@ -40,6 +40,8 @@ public sealed class WarehouseRolesTests(LoadedWarehouse loaded) : IClassFixture<
     [InlineData("metrics_dashboard", "SELECT * FROM ops.quarantine")]
     [InlineData("metrics_dashboard", "SELECT * FROM ops.runs")]
     [InlineData("metrics_dashboard", "SELECT * FROM ops.source_freshness")]
+    [InlineData("metrics_dashboard", "SELECT * FROM ops.coverage_gaps")]
+    [InlineData("metrics_analyst", "SELECT * FROM ops.coverage_gaps")] // granted on every warehouse, whether the roles existed before V16 or not
     public async Task Reader_SelectsWhatItsRoleIsFor(string role, string sql) =>
         Assert.Null(await loaded.TryAsRoleAsync(role, sql));
 

@@ -29,6 +29,10 @@ internal sealed record WindowTiming
     public double ConsumerMs { get; init; }
     /// <summary>From the last group to the window's end: COPY completion, the merge into facts, coverage, ledger, marts refresh, commit.</summary>
     public double CommitMs { get; init; }
+    /// <summary>Attempts the window took (more than 1 when the resilience layer retried it, e.g. after an attempt timeout).</summary>
+    public int Attempts { get; init; } = 1;
+    /// <summary>Time spent in attempts that failed and were retried (plus the retry delays); the components above are the last attempt's.</summary>
+    public double FailedAttemptsMs { get; init; }
 }
 
 /// <summary>Collects the timings of the window in progress; the pipeline loads one window at a time.</summary>
@@ -42,7 +46,18 @@ internal sealed class WindowTimings
     public Current Begin()
     {
         lock (_lock)
-            return _current = new Current { OpenStart = Stopwatch.GetTimestamp() };
+        {
+            // A Begin without a Finish since the last one: the previous attempt of this window failed and is being retried.
+            var previous = _current;
+            var now = Stopwatch.GetTimestamp();
+            var retry = previous.OpenStart != 0;
+            return _current = new Current
+            {
+                OpenStart = now,
+                Attempts = retry ? previous.Attempts + 1 : 1,
+                FailedAttemptsTicks = retry ? previous.FailedAttemptsTicks + (now - previous.OpenStart) : 0,
+            };
+        }
     }
 
     public void Finish(WindowProgress progress)
@@ -66,6 +81,8 @@ internal sealed class WindowTimings
                 SourceStreamMs = Math.Max(0, c.SourceWaitTicks * 1000.0 / Stopwatch.Frequency - Ms(c.ReadStart, c.FirstGroup)),
                 ConsumerMs = c.ConsumerTicks * 1000.0 / Stopwatch.Frequency,
                 CommitMs = Ms(c.ReadEnd, now),
+                Attempts = Math.Max(1, c.Attempts),
+                FailedAttemptsMs = c.FailedAttemptsTicks * 1000.0 / Stopwatch.Frequency,
             });
             _current = new Current();
         }
@@ -76,7 +93,8 @@ internal sealed class WindowTimings
     internal sealed class Current
     {
         public long OpenStart, OpenEnd, CountStart, CountEnd, ReadStart, FirstGroup, ReadEnd;
-        public long SourceWaitTicks, ConsumerTicks, Groups;
+        public long SourceWaitTicks, ConsumerTicks, Groups, FailedAttemptsTicks;
+        public int Attempts;
     }
 }
 

@@ -50,6 +50,13 @@ internal static class BenchmarkShape
                     Name = SourceName, Provider = "postgres", ConnectionString = spec.Source, TimeZone = TimeZone, LookbackDays = 0,
                     // The pipeline's default (10 minutes per window) unless --query-timeout says otherwise.
                     QueryTimeout = spec.QueryTimeout ?? new SourceOptions().QueryTimeout,
+                    // An attempt may not outlast the window: a shorter --query-timeout shortens the attempt timeout too.
+                    Resilience = new ResilienceOptions
+                    {
+                        AttemptTimeout = spec.QueryTimeout is { } limit && limit < new ResilienceOptions().AttemptTimeout
+                            ? limit
+                            : new ResilienceOptions().AttemptTimeout,
+                    },
                     Streams =
                     [
                         new StreamOptions

@@ -30,3 +30,9 @@ catch (ArgumentException ex)
     Console.Error.WriteLine(BenchmarkArguments.Usage);
     return 2;
 }
+catch (InvalidOperationException ex)
+{
+    // E.g. the pipeline child died without a result (its own error is on stderr above).
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
+}

@@ -36,7 +36,7 @@ internal static class StatusCommand
                 AnsiConsole.Write(q);
             }
             var refreshed = await queries.IndicatorsRefreshedAtAsync(cancellationToken);
-            AnsiConsole.MarkupLine($"Indicators last refreshed: {(refreshed is null ? "never" : refreshed.Value.ToString("yyyy-MM-dd HH:mm:ss") + " UTC")}");
+            AnsiConsole.MarkupLine($"Indicator values last changed: {(refreshed is null ? "never" : refreshed.Value.ToString("yyyy-MM-dd HH:mm:ss") + " UTC")}");
             return VerbHost.Success;
         });
 }

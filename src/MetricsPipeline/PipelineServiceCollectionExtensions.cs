@@ -41,6 +41,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<RunLedger>();
         services.AddSingleton<StatusQueries>();
         services.AddSingleton<Indicators.IndicatorQueries>();
+        services.AddSingleton<Indicators.IndicatorRefresher>();
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<SourcePipelines>();

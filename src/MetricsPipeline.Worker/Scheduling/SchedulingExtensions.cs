@@ -19,6 +19,9 @@ public static class SchedulingExtensions
     {
         var scheduler = builder.Configuration.GetSection(SchedulerOptions.SectionName).Get<SchedulerOptions>() ?? new SchedulerOptions();
 
+        // Scheduled runs only queue their days; this refreshes the indicators of all of them every RefreshInterval.
+        builder.Services.AddHostedService<IndicatorRefreshService>();
+
         builder.AddQuartz(q =>
         {
             q.ConfigureScheduler(s =>

@@ -45,6 +45,12 @@ public sealed class IndicatorOptions
 
     /// <summary>Hours one FTE works in a year, the divisor of "share of working time" (a month is 1/12 of it, a week 1/52).</summary>
     public decimal WorkingHoursPerFteYear { get; set; } = 2000;
+
+    /// <summary>
+    /// How often the service refreshes the indicators of what was loaded since the last refresh
+    /// (ops.indicator_refresh_queue). run-once and backfill refresh at the end of their run regardless.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 public sealed class TariffOptions

@@ -79,6 +79,8 @@ public static partial class PipelinePlan
             errors.Add($"Pipeline:Indicators:BasePeriod: '{options.Indicators.BasePeriod}' must be a calendar year such as 2024");
         if (options.Indicators.CoverageThreshold is < 0 or > 1)
             errors.Add("Pipeline:Indicators:CoverageThreshold: must be between 0 and 1");
+        if (options.Indicators.RefreshInterval < TimeSpan.FromSeconds(1) || options.Indicators.RefreshInterval > TimeSpan.FromDays(1))
+            errors.Add($"Pipeline:Indicators:RefreshInterval: {options.Indicators.RefreshInterval} must be between 00:00:01 and 1.00:00:00 (how often the service refreshes the indicators of new loads)");
         if (options.Indicators.WorkingHoursPerFteYear is <= 0 or > 8784)
             errors.Add($"Pipeline:Indicators:WorkingHoursPerFteYear: {options.Indicators.WorkingHoursPerFteYear} must be between 0 and 8784 hours");
         for (var i = 0; i < options.Indicators.Tariffs.Count; i++)

@@ -1,10 +1,17 @@
 using MetricsPipeline.Configuration;
+using MetricsPipeline.Indicators;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MetricsPipeline.Pipeline;
 
-/// <summary>Runs several sources with bounded parallelism; one slow or failing source never holds up the others.</summary>
-public sealed class PipelineRunner(IOptions<PipelineOptions> options, SourceRunner sourceRunner)
+/// <summary>
+/// Runs several sources with bounded parallelism; one slow or failing source never holds up the others.
+/// Then, unless the request leaves it to the service, refreshes the indicators of what the run loaded
+/// (and of anything else still queued) in one pass.
+/// </summary>
+public sealed class PipelineRunner(
+    IOptions<PipelineOptions> options, SourceRunner sourceRunner, IndicatorRefresher refresher, ILogger<PipelineRunner> logger)
 {
     public IReadOnlyList<SourcePlan> Sources => PipelinePlan.CompileOrThrow(options.Value);
 
@@ -22,6 +29,26 @@ public sealed class PipelineRunner(IOptions<PipelineOptions> options, SourceRunn
         await Parallel.ForEachAsync(Enumerable.Range(0, sources.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelSources, CancellationToken = cancellationToken },
             async (i, ct) => results[i] = await sourceRunner.RunAsync(sources[i], request, progress, ct));
+        if (request.RefreshIndicators)
+            await RefreshIndicatorsAsync(cancellationToken);
         return results;
     }
+
+    private async Task RefreshIndicatorsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await refresher.RefreshQueuedAsync(wait: true, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            IndicatorLog.RefreshFailed(logger, ex, ex.Message);
+            throw new IndicatorRefreshException(
+                $"the loads of this run committed, but the indicator refresh failed: {ex.Message}. Their days stay in " +
+                "ops.indicator_refresh_queue; the next run-once or backfill, the service, or SELECT * FROM marts.refresh_queued() refreshes them", ex);
+        }
+    }
 }
+
+/// <summary>The facts are loaded but the marts are not yet refreshed; the queue keeps what is owed.</summary>
+public sealed class IndicatorRefreshException(string message, Exception inner) : Exception(message, inner);

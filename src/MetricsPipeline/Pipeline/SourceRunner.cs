@@ -13,8 +13,15 @@ namespace MetricsPipeline.Pipeline;
 /// <summary>What a run of one source asks for: the scheduled/run-once window plan, or a backfill range.</summary>
 public sealed record RunRequest(string Trigger, DateOnly? BackfillFrom = null, DateOnly? BackfillTo = null)
 {
-    public static readonly RunRequest Schedule = new("schedule");
+    /// <summary>
+    /// Scheduled runs leave the indicator refresh to the service's refresher, which merges the loads of every
+    /// source since its last round; an operator's run-once or backfill refreshes before it returns.
+    /// </summary>
+    public static readonly RunRequest Schedule = new("schedule") { RefreshIndicators = false };
     public static readonly RunRequest RunOnce = new("run-once");
+
+    /// <summary>Whether the run ends by refreshing the indicators of everything queued (and waits for the refresh lock).</summary>
+    public bool RefreshIndicators { get; init; } = true;
 
     /// <summary>The cron slot of a scheduled run (kept by a recovered firing), recorded in ops.runs.scheduled_fire_time.</summary>
     public DateTimeOffset? ScheduledFireTime { get; init; }

@@ -78,7 +78,10 @@ internal static class FileLoadSql
         WHERE window_id = @windowId
         """;
 
-    public const string RefreshIndicators = """
-        SELECT marts.refresh_periods(min(day), max(day), @categories) FROM affected_days HAVING count(*) > 0
+    public const string QueueIndicatorRefresh = """
+        INSERT INTO ops.indicator_refresh_queue (day_from, day_to, categories, window_id, reason)
+        SELECT min(day), max(day), @categories, @windowId,
+               format('window %s loaded file %s of %s/%s (days %s..%s)', @windowId, @fileName, @source, @stream, min(day), max(day))
+        FROM affected_days HAVING count(*) > 0
         """;
 }

@@ -71,7 +71,7 @@ public sealed class FileLoadWriter : IAsyncDisposable
             windowId = WindowId, finishedAt = now.UtcDateTime, counts.SourceRows, counts.FactRows, counts.QuarantinedRows,
             written = (long)written, deleted = (long)deleted, firstDay = _firstDay, lastDay = _lastDay,
         }, cancellationToken);
-        await _staged.ExecuteAsync(FileLoadSql.RefreshIndicators, p, cancellationToken);
+        await _staged.ExecuteAsync(FileLoadSql.QueueIndicatorRefresh, p, cancellationToken);
         await _staged.CommitAsync(cancellationToken);
         return new WindowWriteResult(WindowId, written, deleted);
     }

@@ -66,5 +66,12 @@ internal static class WarehouseSql
         WHERE window_id = @windowId
         """;
 
-    public const string RefreshIndicators = "SELECT marts.refresh_periods(@from, @to, @categories)";
+    // The indicators are refreshed after the load commits (marts.refresh_queued); the load only says which
+    // days and categories changed, in its own transaction, so the queue row exists exactly when the facts do.
+    public const string QueueIndicatorRefresh = """
+        INSERT INTO ops.indicator_refresh_queue (day_from, day_to, categories, window_id, reason)
+        VALUES (@from, @to, @categories, @windowId,
+                format('window %s re-pulled %s/%s %s..%s (rows arrived late, were corrected or deleted at the source)',
+                       @windowId, @source, @stream, @from, @to))
+        """;
 }

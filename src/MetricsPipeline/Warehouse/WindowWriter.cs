@@ -8,7 +8,7 @@ namespace MetricsPipeline.Warehouse;
 /// <summary>
 /// Writes one window inside one warehouse transaction: binary COPY of the classified groups into a
 /// staging table, then a set-based replace of exactly (source, stream, day range) in facts and
-/// quarantine, the coverage days, the ledger row and the indicator refresh. Unchanged values are not
+/// quarantine, the coverage days, the ledger row and the indicator refresh queue entry (the refresh itself runs after the commit). Unchanged values are not
 /// rewritten, so loading the same window twice changes no fact.
 /// </summary>
 public sealed class WindowWriter : IAsyncDisposable
@@ -45,7 +45,7 @@ public sealed class WindowWriter : IAsyncDisposable
         _staged.Write(group);
     }
 
-    /// <summary>Replaces the window in facts and quarantine, marks its days covered, completes the ledger row, refreshes indicators, commits.</summary>
+    /// <summary>Replaces the window in facts and quarantine, marks its days covered, completes the ledger row, queues the indicator refresh, commits.</summary>
     public async Task<WindowWriteResult> CommitAsync(WindowCounts counts, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await _staged.CompleteCopyAsync(cancellationToken);
@@ -66,7 +66,7 @@ public sealed class WindowWriter : IAsyncDisposable
             windowId = WindowId, finishedAt = now.UtcDateTime, counts.SourceRows, counts.FactRows, counts.QuarantinedRows,
             written = (long)written, deleted = (long)deleted,
         }, cancellationToken);
-        await _staged.ExecuteAsync(WarehouseSql.RefreshIndicators, p, cancellationToken);
+        await _staged.ExecuteAsync(WarehouseSql.QueueIndicatorRefresh, p, cancellationToken);
         await _staged.CommitAsync(cancellationToken);
         return new WindowWriteResult(WindowId, written, deleted);
     }

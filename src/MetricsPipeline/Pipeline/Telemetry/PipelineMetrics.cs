@@ -24,7 +24,10 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _rowsLoaded;
     private readonly Counter<long> _rowsQuarantined;
     private readonly Counter<long> _retries;
+    private readonly Histogram<double> _refreshDuration;
+    private readonly Counter<long> _refreshedLoads;
     private volatile IReadOnlyList<SourceHealth> _health = [];
+    private volatile Indicators.RefreshBacklog? _backlog;
 
     public PipelineMetrics(IMeterFactory meters, TimeProvider clock)
     {
@@ -40,6 +43,18 @@ public sealed class PipelineMetrics
         _rowsLoaded = Meter.CreateCounter<long>("metrics_pipeline.rows.loaded", "{row}", "Source rows counted into facts by succeeded windows");
         _rowsQuarantined = Meter.CreateCounter<long>("metrics_pipeline.rows.quarantined", "{row}", "Source rows kept in ops.quarantine by succeeded windows");
         _retries = Meter.CreateCounter<long>("metrics_pipeline.window.retries", "{retry}", "Window attempts retried after a transient error");
+
+        _refreshDuration = Meter.CreateHistogram("metrics_pipeline.indicators.refresh.duration", "s",
+            "Duration of one indicator refresh (a drain of ops.indicator_refresh_queue that found work)",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _refreshedLoads = Meter.CreateCounter<long>("metrics_pipeline.indicators.refreshed_loads", "{load}",
+            "Queued loads (windows, files) whose days this process refreshed in the marts");
+        Meter.CreateObservableGauge<long>("metrics_pipeline.indicators.refresh_backlog", () => _backlog is { } b ? [new Measurement<long>(b.Loads)] : Array.Empty<Measurement<long>>(),
+            "{load}", "Loads waiting in ops.indicator_refresh_queue at the last look (from the warehouse)");
+        Meter.CreateObservableGauge<double>("metrics_pipeline.indicators.refresh_lag", () => _backlog is { } b
+                ? [new Measurement<double>(b.OldestQueuedAt is { } at ? Math.Max(0, (_clock.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))).TotalSeconds) : 0)]
+                : Array.Empty<Measurement<double>>(),
+            "s", "Seconds since the oldest load still waiting for the indicator refresh committed; 0 when the marts are current");
 
         Meter.CreateObservableGauge("metrics_pipeline.source.last_success_timestamp", () => Observe(h => h.LastSuccessAt is { } at
                 ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToUnixTimeMilliseconds() / 1000.0 : null),
@@ -80,6 +95,15 @@ public sealed class PipelineMetrics
     }
 
     public void AttemptRetried(string source) => _retries.Add(1, new KeyValuePair<string, object?>("source", source));
+
+    public void IndicatorsRefreshed(Indicators.IndicatorRefreshResult result)
+    {
+        _refreshDuration.Record(result.Duration.TotalSeconds);
+        _refreshedLoads.Add(result.Loads);
+    }
+
+    /// <summary>The refresh queue as the warehouse last reported it (the service's refresher reads it every round).</summary>
+    public void UpdateRefreshBacklog(Indicators.RefreshBacklog backlog) => _backlog = backlog;
 
     /// <summary>Replaces the freshness the gauges report with a new reading of ops.source_freshness.</summary>
     public void UpdateSourceHealth(IReadOnlyList<SourceHealth> health) => _health = health;

@@ -22,6 +22,8 @@ public sealed class ServeMetricsTests
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         h.Options.History.From = today.AddDays(-3);
+        // Scheduled runs only queue their days; the service's refresher brings the marts up every second.
+        h.Options.Indicators.RefreshInterval = TimeSpan.FromSeconds(1);
         h.Options.Sources[0].Schedule = "0/2 * * * * ?";
         h.Options.Sources[0].Streams.RemoveAt(1);
         // The SQLite source's file is missing: its windows fail, it is never pulled, so it is stale.
@@ -51,7 +53,9 @@ public sealed class ServeMetricsTests
                 samples = await ScrapeAsync(http);
                 if (samples.Value("metrics_pipeline_runs_total", ("source", "county-oa"), ("outcome", "succeeded")) >= 2
                     && samples.Value("metrics_pipeline_source_last_success_timestamp_seconds", ("source", "county-oa")) is not null
-                    && samples.Value("metrics_pipeline_runs_total", ("source", "grid-app"), ("outcome", "failed")) >= 1)
+                    && samples.Value("metrics_pipeline_runs_total", ("source", "grid-app"), ("outcome", "failed")) >= 1
+                    && samples.Value("metrics_pipeline_indicators_refreshed_loads_total") >= 1
+                    && samples.Value("metrics_pipeline_indicators_refresh_backlog") is not null)
                     break;
                 await Task.Delay(250);
             }
@@ -74,6 +78,17 @@ public sealed class ServeMetricsTests
             Assert.Equal(1, samples.Value("metrics_pipeline_source_stale", ("source", "grid-app")));
             Assert.Null(samples.Value("metrics_pipeline_source_last_success_timestamp_seconds", ("source", "grid-app")));
             Assert.Equal(2 * 86400, samples.Value("metrics_pipeline_source_expected_freshness_seconds", ("source", "county-oa")));
+            // The indicator refresher ran: the marts hold the scheduled loads, and the queue is drained round by round.
+            Assert.True(samples.Value("metrics_pipeline_indicators_refreshed_loads_total") >= 1, "no indicator refresh; worker output: " + output);
+            Assert.True(samples.Value("metrics_pipeline_indicators_refresh_duration_seconds_count") >= 1);
+            Assert.InRange(samples.Value("metrics_pipeline_indicators_refresh_lag_seconds")!.Value, 0, 30);
+            await using (var wh = new NpgsqlConnection(warehouse))
+            {
+                await wh.OpenAsync();
+                await using var count = new NpgsqlCommand(
+                    "SELECT count(*) FROM marts.period_values WHERE unit_code = 'C01' AND category = 'document.formal' AND measure = 'count' AND value = 1", wh);
+                Assert.True((long)(await count.ExecuteScalarAsync())! >= 1, "the marts do not show the scheduled loads");
+            }
 
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
             var ready = await http.GetAsync("/health/ready");

@@ -73,7 +73,7 @@ var exitCode = await WorkerRun.TerminateAsync(worker, TimeSpan.FromSeconds(120))
 var judgedFrom = started.AddSeconds(arguments.WarmupSeconds);
 var judgedTo = stoppedAt.AddSeconds(-(arguments.IntervalSeconds + 5));
 var busySkips = File.ReadLines(log).Count(l => l.Contains("[1004]", StringComparison.Ordinal));
-var report = await SoakReport.ComputeAsync(arguments, warehouse, judgedFrom, judgedTo, samples, TimeSpan.FromSeconds(arguments.WarmupSeconds), busySkips, exitCode);
+var report = await SoakReport.ComputeAsync(arguments, warehouse, judgedFrom, judgedTo, samples, TimeSpan.FromSeconds(arguments.WarmupSeconds), busySkips, exitCode, log);
 report.Print(arguments, judgedFrom, judgedTo);
 return report.TargetsMet ? 0 : 1;
 

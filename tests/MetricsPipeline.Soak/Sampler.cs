@@ -3,8 +3,11 @@ using Npgsql;
 
 namespace MetricsPipeline.Soak;
 
-/// <summary>One look at the worker from outside: its resident memory and the warehouse sessions it holds.</summary>
-internal sealed record Sample(TimeSpan At, long RssKb, long PipelineSessions, long SchedulerSessions)
+/// <summary>
+/// One look at the worker from outside: its resident memory, the warehouse sessions it holds, and how far the
+/// indicators lag behind the facts (loads waiting in ops.indicator_refresh_queue, age of the oldest).
+/// </summary>
+internal sealed record Sample(TimeSpan At, long RssKb, long PipelineSessions, long SchedulerSessions, long QueuedLoads, double IndicatorLagSeconds)
 {
     public long Sessions => PipelineSessions + SchedulerSessions;
 
@@ -19,9 +22,13 @@ internal sealed record Sample(TimeSpan At, long RssKb, long PipelineSessions, lo
             SELECT coalesce(application_name, ''), count(*) FROM pg_stat_activity
             WHERE datname = @database AND pid <> pg_backend_pid() GROUP BY 1
             """, new { database })).ToList();
+        await using var warehouse = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = database }.ConnectionString);
+        var queue = await warehouse.QuerySingleAsync<(long Loads, double LagSeconds)>("""
+            SELECT count(*), coalesce(extract(epoch FROM now() - min(queued_at)), 0)::float8 FROM ops.indicator_refresh_queue
+            """);
         return new Sample(at, rss.Value,
             rows.Where(r => r.Name.StartsWith("metrics-pipeline", StringComparison.Ordinal)).Sum(r => r.Count),
-            rows.Where(r => r.Name.Length == 0).Sum(r => r.Count));
+            rows.Where(r => r.Name.Length == 0).Sum(r => r.Count), queue.Loads, queue.LagSeconds);
     }
 
     private static long? ReadRssKb(int pid)

@@ -63,6 +63,9 @@ internal sealed class StagedTransaction : IAsyncDisposable
     public Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         _connection.ExecuteAsync(new CommandDefinition(sql, parameters, _transaction, commandTimeout: 3600, cancellationToken: cancellationToken));
 
+    public Task<T?> ScalarAsync<T>(string sql, object parameters, CancellationToken cancellationToken) =>
+        _connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, parameters, _transaction, commandTimeout: 3600, cancellationToken: cancellationToken));
+
     public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()

@@ -9,6 +9,17 @@ internal static class WarehouseSql
         RETURNING window_id
         """;
 
+    // Whether the window's days hold facts already. When they hold none (a backfill chunk, a new stream) there is
+    // nothing to diff against, and the staged facts go straight in.
+    public const string WindowHasFacts = """
+        SELECT EXISTS (SELECT 1 FROM facts.daily WHERE source = @source AND stream = @stream AND day BETWEEN @from AND @to)
+        """;
+
+    public static string InsertNewFacts(string factsSelect) => $"""
+        INSERT INTO facts.daily (source, stream, day, unit_code, category, measure, value, loaded_at, window_id)
+        SELECT @source, @stream, w.day, w.unit_code, w.category, w.measure, w.value, @now, @windowId FROM ({factsSelect}) AS w
+        """;
+
     public const string DeleteVanishedFacts = """
         DELETE FROM facts.daily f
         WHERE f.source = @source AND f.stream = @stream AND f.day BETWEEN @from AND @to

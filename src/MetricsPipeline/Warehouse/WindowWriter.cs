@@ -55,9 +55,20 @@ public sealed class WindowWriter : IAsyncDisposable
             openBefore = _window.OpenBefore, openAfter = _window.OpenAfter, windowId = WindowId, now = now.UtcDateTime,
             categories = _stream.Categories.ToArray(),
         };
-        await _staged.ExecuteAsync($"CREATE TEMP TABLE window_facts ON COMMIT DROP AS {StagingGroups.FactsSelect(_stream)}", p, cancellationToken);
-        var deleted = await _staged.ExecuteAsync(WarehouseSql.DeleteVanishedFacts, p, cancellationToken);
-        var written = await _staged.ExecuteAsync(WarehouseSql.UpsertFacts, p, cancellationToken);
+        int deleted = 0, written;
+        if (!await _staged.ScalarAsync<bool>(WarehouseSql.WindowHasFacts, p, cancellationToken))
+        {
+            written = await _staged.ExecuteAsync(WarehouseSql.InsertNewFacts(StagingGroups.FactsSelect(_stream)), p, cancellationToken);
+        }
+        else
+        {
+            await _staged.ExecuteAsync($"CREATE TEMP TABLE window_facts ON COMMIT DROP AS {StagingGroups.FactsSelect(_stream)}", p, cancellationToken);
+            // Without statistics the planner guesses the temp table's size, and a re-pulled month at scale then
+            // anti-joins facts.daily with a nested loop for many minutes instead of a hash join in seconds.
+            await _staged.ExecuteAsync("ANALYZE window_facts", new { }, cancellationToken);
+            deleted = await _staged.ExecuteAsync(WarehouseSql.DeleteVanishedFacts, p, cancellationToken);
+            written = await _staged.ExecuteAsync(WarehouseSql.UpsertFacts, p, cancellationToken);
+        }
         await _staged.ExecuteAsync(WarehouseSql.DeleteVanishedQuarantine, p, cancellationToken);
         await _staged.ExecuteAsync(WarehouseSql.UpsertQuarantine, p, cancellationToken);
         await _staged.ExecuteAsync(WarehouseSql.UpsertCoverage, p, cancellationToken);

@@ -39,10 +39,10 @@ GRANT SELECT ON ops.indicator_refresh_queue TO metrics_dashboard;
 CREATE OR REPLACE FUNCTION marts.refresh_periods(p_from date, p_to date, p_categories text[])
 RETURNS void
 LANGUAGE plpgsql
--- As in V6: the planner overestimates the groups, JIT costs more than the query, and refreshes run one
--- at a time (advisory lock), so a larger work_mem is safe.
+-- JIT costs more than the query. Refreshes run one at a time (advisory lock), so a large work_mem is safe:
+-- a refresh after a backfill of years aggregates millions of leaf periods, in memory instead of on disk.
 SET jit = off
-SET work_mem = '256MB'
+SET work_mem = '1GB'
 AS $fn$
 DECLARE
     v_base_year  integer;
@@ -53,6 +53,7 @@ DECLARE
     v_cov_to     date;
     v_leaf_from  date;
     v_leaf_to    date;
+    v_enable_sort text := current_setting('enable_sort');
 BEGIN
     IF p_from IS NULL OR p_to IS NULL OR p_from > p_to THEN
         RAISE EXCEPTION 'marts.refresh_periods: invalid day range [%, %]', p_from, p_to;
@@ -98,7 +99,7 @@ BEGIN
     INTO v_threshold;
 
     -- Work tables of this call; a second call in the same transaction starts afresh.
-    DROP TABLE IF EXISTS pg_temp.refresh_touched, pg_temp.refresh_cells, pg_temp.refresh_cov_new,
+    DROP TABLE IF EXISTS pg_temp.refresh_touched, pg_temp.refresh_cells, pg_temp.refresh_cov_new, pg_temp.refresh_leaf,
                          pg_temp.refresh_cov_old, pg_temp.refresh_rolled, pg_temp.refresh_series, pg_temp.refresh_new, pg_temp.refresh_old;
 
     CREATE TEMP TABLE refresh_touched ON COMMIT DROP AS
@@ -193,8 +194,13 @@ BEGIN
         expected_days integer NOT NULL
     ) ON COMMIT DROP;
 
-    -- 2a. Weeks and months, from the facts of their days: one pass over the facts, rolled up the tree.
-    CREATE TEMP TABLE refresh_rolled ON COMMIT DROP AS
+    -- 2a. Weeks and months, from the facts of their days: one pass over the facts per leaf unit, then up
+    --     the tree. (V10 did both in one statement; the planner then sorted the tree-multiplied rows on text
+    --     keys, which took minutes for a backfill of years.)
+    -- The planner cannot estimate how many leaf periods (and ancestor periods below) the facts make and
+    -- would sort millions of rows on text keys to group them; hashing them is several times faster.
+    PERFORM set_config('enable_sort', 'off', true);
+    CREATE TEMP TABLE refresh_leaf ON COMMIT DROP AS
     WITH
     -- Which measure carries a stream's own time: attendee minutes (person-time) over meeting minutes.
     stream_time AS (
@@ -216,7 +222,7 @@ BEGIN
     -- The facts of the touched weeks and months. Flows also yield the two cost-model basis measures:
     -- the stream's own time where it reports one, else its events.
     leaf_facts AS (
-        SELECT f.unit_code, f.category, x.measure, x.value,
+        SELECT f.unit_code, f.category, x.measure, x.value, cat.kind = 'stock' AS stock,
                date_trunc('week', f.day::timestamp)::date AS week_start,
                date_trunc('month', f.day::timestamp)::date AS month_start,
                cd.day IS NOT NULL AS complete, cd.last_of_week, cd.last_of_month
@@ -235,27 +241,52 @@ BEGIN
     ),
     -- Three sums per leaf unit and period, each linear in the facts:
     --   total      flows: everything in the period
-    --   level_sum  stocks: daily levels summed over complete days (numerator of the mean)
-    --   end_level  stocks: level on the period's last complete day
+    --   level_sum  stocks: daily levels summed over complete days (numerator of the mean); NULL for flows
+    --   end_level  stocks: level on the period's last complete day; NULL for flows
+    -- (Two aggregations rather than GROUPING SETS: each fits a hash table, where the grouping sets sorted
+    -- one of them on disk.)
     leaf_periods AS (
-        SELECT unit_code, category, measure,
-               CASE WHEN GROUPING(week_start) = 0 THEN 'week' ELSE 'month' END AS period_kind,
-               coalesce(week_start, month_start) AS period_start,
+        SELECT unit_code, category, measure, 'week' AS period_kind, week_start AS period_start,
                sum(value) AS total,
-               sum(value) FILTER (WHERE complete) AS level_sum,
-               CASE WHEN GROUPING(week_start) = 0 THEN sum(value) FILTER (WHERE last_of_week)
-                    ELSE sum(value) FILTER (WHERE last_of_month) END AS end_level
+               sum(value) FILTER (WHERE stock AND complete) AS level_sum,
+               sum(value) FILTER (WHERE stock AND last_of_week) AS end_level
         FROM leaf_facts
-        GROUP BY GROUPING SETS ((unit_code, category, measure, week_start), (unit_code, category, measure, month_start))
+        GROUP BY unit_code, category, measure, week_start
+        UNION ALL
+        SELECT unit_code, category, measure, 'month', month_start,
+               sum(value),
+               sum(value) FILTER (WHERE stock AND complete),
+               sum(value) FILTER (WHERE stock AND last_of_month)
+        FROM leaf_facts
+        GROUP BY unit_code, category, measure, month_start
     )
-    -- Up the org tree: each leaf's sums count for the unit itself and every ancestor. A month only partly
-    -- in the scanned range (around a touched week) is not touched and is dropped here.
-    SELECT tree.ancestor_code AS unit_code, lp.category, lp.measure, lp.period_kind, lp.period_start,
-           sum(lp.total) AS total, sum(lp.level_sum) AS level_sum, sum(lp.end_level) AS end_level
+    -- A month only partly in the scanned range (around a touched week) is not touched and is dropped here.
+    SELECT lp.unit_code, lp.category, lp.measure, lp.period_kind, lp.period_start, lp.total, lp.level_sum, lp.end_level
     FROM leaf_periods lp
-    JOIN refresh_touched t ON (t.period_kind, t.period_start) = (lp.period_kind, lp.period_start)
-    JOIN marts.unit_tree tree ON tree.descendant_code = lp.unit_code
+    JOIN refresh_touched t ON (t.period_kind, t.period_start) = (lp.period_kind, lp.period_start);
+    ANALYZE refresh_leaf;
+
+    -- Up the org tree: each unit's sums count for the unit itself and every ancestor. A unit without
+    -- descendants (a village) is its own subtree: its rows pass as they are. Only the few units with a
+    -- subtree aggregate, into few groups.
+    CREATE TEMP TABLE refresh_rolled ON COMMIT DROP AS
+    WITH parents AS (
+        SELECT DISTINCT ancestor_code FROM marts.unit_tree WHERE ancestor_code <> descendant_code
+    )
+    SELECT l.unit_code, l.category, l.measure, l.period_kind, l.period_start, l.total, l.level_sum, l.end_level
+    FROM refresh_leaf l
+    WHERE l.unit_code IN (SELECT descendant_code FROM marts.unit_tree)
+      AND l.unit_code NOT IN (SELECT ancestor_code FROM parents)
+    UNION ALL
+    SELECT tree.ancestor_code, l.category, l.measure, l.period_kind, l.period_start,
+           sum(l.total), sum(l.level_sum), sum(l.end_level)
+    FROM refresh_leaf l
+    JOIN marts.unit_tree tree ON tree.descendant_code = l.unit_code
+    WHERE tree.ancestor_code IN (SELECT ancestor_code FROM parents)
     GROUP BY 1, 2, 3, 4, 5;
+    PERFORM set_config('enable_sort', v_enable_sort, true);
+    -- Without statistics the next statements take this table for a thousand rows and join it in nested loops.
+    ANALYZE refresh_rolled;
 
     CREATE TEMP TABLE refresh_series ON COMMIT DROP AS
     WITH
@@ -463,7 +494,7 @@ BEGIN
                       WHERE (o.category, o.period_kind, o.period_start, o.unit_code, o.measure)
                           = (n.category, n.period_kind, n.period_start, n.unit_code, n.measure));
 
-    DROP TABLE refresh_touched, refresh_cells, refresh_cov_new, refresh_cov_old, refresh_rolled, refresh_series, refresh_new, refresh_old;
+    DROP TABLE refresh_touched, refresh_cells, refresh_cov_new, refresh_cov_old, refresh_leaf, refresh_rolled, refresh_series, refresh_new, refresh_old;
 
     -- 4. The disguised-burden signals of the touched periods (V15).
     PERFORM marts.refresh_signals(p_from, p_to);
@@ -551,3 +582,9 @@ COMMENT ON FUNCTION marts.refresh_queued() IS
 'Drains ops.indicator_refresh_queue: takes the refresh lock, removes every queued row, merges overlapping or adjacent day ranges and runs marts.refresh_periods once per merged range for the union of its categories. Returns one row per refreshed range (days, categories, number of loads merged). Run by run-once and backfill at the end of a run and by the service every Pipeline:Indicators:RefreshInterval; safe to run by hand (SELECT * FROM marts.refresh_queued()).';
 
 GRANT EXECUTE ON FUNCTION marts.refresh_queued() TO metrics_writer;
+
+-- The signals read the marts the refresh has just written, before autovacuum has analyzed them: with no
+-- statistics the planner takes a quarter's thousands of series for one row and joins them with themselves
+-- in nested loops (a minute after a backfill of two years; hash joins take seconds, and no longer at a
+-- daily refresh's size).
+ALTER FUNCTION marts.refresh_signals(date, date) SET enable_nestloop = off;

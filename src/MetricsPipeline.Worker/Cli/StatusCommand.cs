@@ -37,6 +37,12 @@ internal static class StatusCommand
             }
             var refreshed = await queries.IndicatorsRefreshedAtAsync(cancellationToken);
             AnsiConsole.MarkupLine($"Indicator values last changed: {(refreshed is null ? "never" : refreshed.Value.ToString("yyyy-MM-dd HH:mm:ss") + " UTC")}");
+            // Loads queue their days; the marts catch up at the end of run-once/backfill and every RefreshInterval in the service.
+            var backlog = await services.GetRequiredService<MetricsPipeline.Indicators.IndicatorRefresher>().BacklogAsync(cancellationToken);
+            AnsiConsole.MarkupLine(backlog.Loads == 0
+                ? "Indicator refresh: [green]current[/] (no load waiting)"
+                : $"Indicator refresh: [yellow]{backlog.Loads:N0} loads waiting[/] since {backlog.OldestQueuedAt:yyyy-MM-dd HH:mm:ss} UTC " +
+                  "(the service refreshes them every Pipeline:Indicators:RefreshInterval; run-once also does)");
             return VerbHost.Success;
         });
 }

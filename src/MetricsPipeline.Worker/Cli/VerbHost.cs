@@ -35,6 +35,12 @@ internal static class VerbHost
                 Console.Error.WriteLine("  - " + problem);
             return InvalidConfiguration;
         }
+        catch (MetricsPipeline.Pipeline.IndicatorRefreshException ex)
+        {
+            // The loads committed; only the marts are behind. Say so, and what catches them up.
+            Console.Error.WriteLine(ex.Message);
+            return Failed;
+        }
         catch (NpgsqlException ex) when (ex is not PostgresException || ((PostgresException)ex).SqlState.StartsWith("28", StringComparison.Ordinal) || ((PostgresException)ex).SqlState == "3D000")
         {
             Console.Error.WriteLine($"Cannot reach the warehouse (ConnectionStrings:Warehouse): {ex.Message}");

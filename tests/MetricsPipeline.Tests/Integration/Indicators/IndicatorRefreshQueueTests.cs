@@ -180,6 +180,30 @@ public sealed class IndicatorRefreshQueueTests
         Assert.Contains($"window {windowId} re-pulled county-oa/documents", row.Reason);
     }
 
+    [Fact]
+    public async Task RunOnce_WhenTheRefreshFails_KeepsTheLoadsAndTheQueue_AndTheNextRunCatchesUp()
+    {
+        await using var h = await CreateLoadedAsync("queue_fail");
+        // A warehouse where the refresh cannot run (as if a migration were missing or broken).
+        await h.ScalarAsync<object>("ALTER FUNCTION marts.refresh_queued() RENAME TO refresh_queued_away");
+
+        var failure = await Assert.ThrowsAsync<IndicatorRefreshException>(() => h.RunOnceAsync());
+
+        Assert.Contains("the loads of this run committed, but the indicator refresh failed", failure.Message);
+        Assert.Contains("ops.indicator_refresh_queue", failure.Message);
+        Assert.Equal(2m, await h.FactAsync("documents", "V01", "document.formal", "count", new DateOnly(2025, 3, 3)));
+        var queued = await h.ScalarAsync<long>("SELECT count(*) FROM ops.indicator_refresh_queue");
+        Assert.Equal(await h.ScalarAsync<long>("SELECT count(*) FROM ops.windows WHERE status = 'succeeded'"), queued);
+        Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM marts.period_values"));
+
+        await h.ScalarAsync<object>("ALTER FUNCTION marts.refresh_queued_away() RENAME TO refresh_queued");
+        await h.RunOnceAsync();
+
+        Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM ops.indicator_refresh_queue"));
+        Assert.Equal(2m, await h.ScalarAsync<decimal>(
+            "SELECT value FROM marts.period_values WHERE unit_code = 'C01' AND category = 'document.formal' AND measure = 'count' AND period_kind = 'month' AND period_start = '2025-03-01'"));
+    }
+
     /// <summary>A harness whose sources hold a few documents and forms in early March 2025.</summary>
     private static async Task<PipelineHarness> CreateLoadedAsync(string name)
     {

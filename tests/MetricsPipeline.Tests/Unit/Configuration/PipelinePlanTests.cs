@@ -68,6 +68,8 @@ public sealed class PipelinePlanTests : IDisposable
         { "tariff for an unknown category", o => o.Indicators.Tariffs.Add(new TariffOptions { Category = "paperwork", MinutesPerItem = 5 }), "Pipeline:Indicators:Tariffs:0:Category" },
         { "negative tariff", o => o.Indicators.Tariffs.Add(new TariffOptions { Category = "meeting.*", MinutesPerItem = -5 }), "Pipeline:Indicators:Tariffs:0:MinutesPerItem" },
         { "bad working hours", o => o.Indicators.WorkingHoursPerFteYear = 0, "Pipeline:Indicators:WorkingHoursPerFteYear" },
+        { "refresh interval zero", o => o.Indicators.RefreshInterval = TimeSpan.Zero, "Pipeline:Indicators:RefreshInterval" },
+        { "refresh interval over a day", o => o.Indicators.RefreshInterval = TimeSpan.FromDays(2), "Pipeline:Indicators:RefreshInterval" },
     };
 
     [Theory]

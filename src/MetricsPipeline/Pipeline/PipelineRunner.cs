@@ -8,7 +8,8 @@ namespace MetricsPipeline.Pipeline;
 /// <summary>
 /// Runs several sources with bounded parallelism; one slow or failing source never holds up the others.
 /// Then, unless the request leaves it to the service, refreshes the indicators of what the run loaded
-/// (and of anything else still queued) in one pass.
+/// (and of anything else still queued) in one pass. A failed refresh throws <see cref="IndicatorRefreshException"/>:
+/// the loads stay committed and queued.
 /// </summary>
 public sealed class PipelineRunner(
     IOptions<PipelineOptions> options, SourceRunner sourceRunner, IndicatorRefresher refresher, ILogger<PipelineRunner> logger)
@@ -29,7 +30,9 @@ public sealed class PipelineRunner(
         await Parallel.ForEachAsync(Enumerable.Range(0, sources.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelSources, CancellationToken = cancellationToken },
             async (i, ct) => results[i] = await sourceRunner.RunAsync(sources[i], request, progress, ct));
-        if (request.RefreshIndicators)
+        // Only after a run that committed something: a run whose every window failed (the warehouse down, say)
+        // has nothing new to refresh, and its failures are the news. What older runs queued waits for the next.
+        if (request.RefreshIndicators && results.Any(r => r.Streams.Any(s => s.Windows.Count > 0)))
             await RefreshIndicatorsAsync(cancellationToken);
         return results;
     }

@@ -43,9 +43,10 @@ public sealed class IndicatorRefreshService(
                     SchedulingLog.IndicatorRefreshFailed(logger, ex.Message);
                 failing = true;
             }
-            catch (OperationCanceledException)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
-                // Stopping: the refresh in progress rolled back and its rows stay queued.
+                // Stopping (whatever the driver made of the cancel): the refresh in progress rolled back and
+                // its rows stay queued.
                 return;
             }
         }

@@ -8,7 +8,7 @@ namespace MetricsPipeline.Warehouse;
 /// Writes one dropped file in one transaction: its groups are COPYed into staging, its earlier
 /// contribution in facts.file_daily is replaced, and facts.daily is recomputed for every day either
 /// version touched, as the sum over the stream's current files (unchanged values are not rewritten). Its
-/// quarantine rows, the covered days, ops.file_loads, the ledger row and the indicators go with it.
+/// quarantine rows, the covered days, ops.file_loads, the ledger row and the indicator refresh queue entry go with it.
 /// </summary>
 public sealed class FileLoadWriter : IAsyncDisposable
 {

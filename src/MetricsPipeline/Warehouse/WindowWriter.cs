@@ -8,8 +8,9 @@ namespace MetricsPipeline.Warehouse;
 /// <summary>
 /// Writes one window inside one warehouse transaction: binary COPY of the classified groups into a
 /// staging table, then a set-based replace of exactly (source, stream, day range) in facts and
-/// quarantine, the coverage days, the ledger row and the indicator refresh queue entry (the refresh itself runs after the commit). Unchanged values are not
-/// rewritten, so loading the same window twice changes no fact.
+/// quarantine, the coverage days, the ledger row and the indicator refresh queue entry (the refresh
+/// itself runs after the commit). Unchanged values are not rewritten, so loading the same window twice
+/// changes no fact.
 /// </summary>
 public sealed class WindowWriter : IAsyncDisposable
 {

@@ -34,7 +34,7 @@ public sealed class WindowLoader(NpgsqlDataSource warehouse, SourceProviders pro
         try
         {
             return await pipelines.For(source).Pipeline.ExecuteAsync(
-                static (ctx, state) => state.Loader.AttemptAsync(state.Attempt, ctx.CancellationToken), context, (Loader: this, Attempt: attempt));
+                static (ctx, state) => state.Loader.AttemptAsync(state.Attempt, ctx), context, (Loader: this, Attempt: attempt));
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -46,16 +46,27 @@ public sealed class WindowLoader(NpgsqlDataSource warehouse, SourceProviders pro
         }
     }
 
-    private async ValueTask<WindowOutcome> AttemptAsync(Attempt a, CancellationToken token)
+    private async ValueTask<WindowOutcome> AttemptAsync(Attempt a, ResilienceContext context)
     {
+        var token = context.CancellationToken;
         a.Number++;
         a.Counts = null;
+        context.Properties.Set(SourcePipelines.FailedAtWarehouseKey, false);
+        // An exception filter that only marks the failure as the warehouse's and lets it pass unchanged.
+        bool AtWarehouse()
+        {
+            context.Properties.Set(SourcePipelines.FailedAtWarehouseKey, true);
+            return false;
+        }
         var (source, stream, window, provider, query, classifier) = (a.Source, a.Stream, a.Window, a.Provider, a.Query, a.Classifier);
         try
         {
             await using var session = await provider.OpenAsync(source, stream, token);
             var sourceRows = await session.CountRowsAsync(query, token);
-            await using var writer = await WindowWriter.BeginAsync(warehouse, a.RunId, stream, window, a.Started, token);
+            WindowWriter writer;
+            try { writer = await WindowWriter.BeginAsync(warehouse, a.RunId, stream, window, a.Started, token); }
+            catch (Exception) when (AtWarehouse()) { throw; }
+            await using var _ = writer;
             long factRows = 0, quarantinedRows = 0, groups = 0;
             await foreach (var group in session.ReadGroupsAsync(query, token))
             {
@@ -67,7 +78,8 @@ public sealed class WindowLoader(NpgsqlDataSource warehouse, SourceProviders pro
                 }
                 var classified = classifier.Classify(group);
                 if (classified.IsFact) factRows += classified.RowCount; else quarantinedRows += classified.RowCount;
-                writer.Write(classified);
+                try { writer.Write(classified); }
+                catch (Exception) when (AtWarehouse()) { throw; }
             }
             var counts = new WindowCounts(sourceRows, factRows, quarantinedRows);
             a.Counts = counts;
@@ -77,7 +89,9 @@ public sealed class WindowLoader(NpgsqlDataSource warehouse, SourceProviders pro
                     $"{source.Name}/{stream.Name} {window}: reconciliation failed: {factRows} rows in facts + {quarantinedRows} quarantined " +
                     $"= {factRows + quarantinedRows}, but the source holds {sourceRows} rows in the window");
             }
-            var result = await writer.CommitAsync(counts, clock.GetUtcNow(), token);
+            WindowWriteResult result;
+            try { result = await writer.CommitAsync(counts, clock.GetUtcNow(), token); }
+            catch (Exception) when (AtWarehouse()) { throw; }
             return WindowOutcome.Succeeded(window, counts, result, clock.GetUtcNow() - a.Started);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && token.IsCancellationRequested)

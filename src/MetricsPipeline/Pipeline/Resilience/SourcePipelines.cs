@@ -26,6 +26,14 @@ public sealed class SourcePipelines
     /// <summary>Set when the outer QueryTimeout fired (as opposed to the attempt timeout).</summary>
     public static readonly ResiliencePropertyKey<bool> WindowTimedOutKey = new("metrics-pipeline.window-timed-out");
 
+    /// <summary>
+    /// Set by the window loader when an attempt failed on the warehouse side (the staging COPY, the replace, the
+    /// commit), not at the source. Such a failure is retried like any transient error but says nothing about the
+    /// source, so it does not count towards the source's circuit breaker: a warehouse restart must not open
+    /// every source's breaker and keep them failing after the warehouse is back.
+    /// </summary>
+    public static readonly ResiliencePropertyKey<bool> FailedAtWarehouseKey = new("metrics-pipeline.failed-at-warehouse");
+
     private readonly ConcurrentDictionary<string, Lazy<SourceResilience>> _bySource = new(StringComparer.Ordinal);
     private readonly PipelineMetrics _metrics;
     private readonly IOptions<PipelineOptions> _options;
@@ -94,7 +102,9 @@ public sealed class SourcePipelines
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
             Name = "breaker",
-            ShouldHandle = transient,
+            ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is { } error && TransientErrors.IsTransient(error)
+                && !args.Context.Properties.GetValue(FailedAtWarehouseKey, false)),
             FailureRatio = options.BreakerFailureRatio,
             MinimumThroughput = options.BreakerMinimumThroughput,
             SamplingDuration = options.BreakerSamplingDuration,

@@ -87,6 +87,8 @@ public sealed class WarehouseRestartTests
         var coverage = await w.SnapshotAsync("ops.coverage", "day, window_id, pulled_at");
         source.Resilience.MaxRetries = 2;
         source.Resilience.RetryDelay = TimeSpan.FromMilliseconds(50);
+        // A breaker that would open after two failed attempts of three: warehouse failures must not count.
+        source.Resilience.BreakerMinimumThroughput = 2;
         await h.ExecuteSourceAsync("INSERT INTO oa.documents (unit_code, doc_kind, issued_at, pages) VALUES ('T02', 'RED', '2025-03-07 02:00+00', 1)");
         await using (var services = pipeline.BuildServices())
         using (var metrics = new MetricRecorder(services))
@@ -95,6 +97,8 @@ public sealed class WarehouseRestartTests
             Assert.False(result.Succeeded);
             Assert.Contains("(after 3 attempts)", result.Error);
             Assert.Equal(2, metrics.Total(Retries));
+            // The source was fine throughout; its breaker did not open over the warehouse's outage.
+            Assert.Equal(MetricsPipeline.Pipeline.Resilience.BreakerState.Closed, services.GetRequiredService<MetricsPipeline.Pipeline.Resilience.SourcePipelines>().StateOf("county-oa"));
         }
         await server.StartAgainAsync();
         Assert.Equal(facts, await w.SnapshotAsync("facts.daily", "day, unit_code, category, measure, value, window_id"));

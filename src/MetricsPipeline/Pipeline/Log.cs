@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Source {Source} is already being run elsewhere; this run is skipped")]
     public static partial void SourceBusy(ILogger logger, string source);
 
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Source {Source}/{Stream}: {Message}")]
+    public static partial void SourceLockLost(ILogger logger, string source, string stream, string message);
+
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information,
         Message = "Loaded {Source}/{Stream} {Window}: {SourceRows} source rows = {FactRows} in facts + {QuarantinedRows} quarantined; {FactsWritten} facts written, {FactsDeleted} deleted in {ElapsedMs:F0} ms")]
     public static partial void WindowLoaded(ILogger logger, string source, string stream, string window, long sourceRows, long factRows,

@@ -9,17 +9,72 @@ namespace MetricsPipeline.Pipeline;
 /// </summary>
 public sealed class SourceLock : IAsyncDisposable
 {
-    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlDataSource _warehouse;
+    private readonly string _source;
+    private NpgsqlConnection _connection;
 
-    private SourceLock(NpgsqlConnection connection) => _connection = connection;
+    private SourceLock(NpgsqlDataSource warehouse, string source, NpgsqlConnection connection)
+    {
+        _warehouse = warehouse;
+        _source = source;
+        _connection = connection;
+    }
 
     public static async Task<SourceLock?> TryAcquireAsync(NpgsqlDataSource warehouse, string source, CancellationToken cancellationToken)
     {
+        var connection = await TryLockAsync(warehouse, source, cancellationToken);
+        return connection is null ? null : new SourceLock(warehouse, source, connection);
+    }
+
+    /// <summary>
+    /// Whether this run still holds the lock, checked before each window. The lock lives in one warehouse
+    /// session, and a warehouse restart (or a terminated backend) ends that session and frees it: another node
+    /// may then start the same source. If the session is gone, the lock is taken again on a new session when
+    /// it is free. <see cref="SourceLockState.Unreachable"/>: the warehouse cannot be reached to tell (the
+    /// window's own retries then wait for it, and the next check takes the lock again).
+    /// </summary>
+    public async Task<SourceLockState> EnsureHeldAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var probe = new NpgsqlCommand("SELECT 1", _connection);
+            await probe.ExecuteScalarAsync(cancellationToken);
+            return SourceLockState.Held; // the session lives, and a session-level lock is only released by its session
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The session is gone (InvalidOperationException: the connection was already closed as broken).
+        }
+        try
+        {
+            var connection = await TryLockAsync(_warehouse, _source, cancellationToken);
+            if (connection is null)
+                return SourceLockState.HeldByAnotherRun;
+            await _connection.DisposeAsync();
+            _connection = connection;
+            return SourceLockState.Held;
+        }
+        catch (NpgsqlException)
+        {
+            return SourceLockState.Unreachable;
+        }
+    }
+
+    private static async Task<NpgsqlConnection?> TryLockAsync(NpgsqlDataSource warehouse, string source, CancellationToken cancellationToken)
+    {
         var connection = await warehouse.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended('metrics-pipeline:source:' || @source, 0))", connection);
-        command.Parameters.AddWithValue("source", source);
-        if (await command.ExecuteScalarAsync(cancellationToken) is true)
-            return new SourceLock(connection);
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended('metrics-pipeline:source:' || @source, 0))", connection);
+            command.Parameters.AddWithValue("source", source);
+            if (await command.ExecuteScalarAsync(cancellationToken) is true)
+                return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
         await connection.DisposeAsync();
         return null;
     }
@@ -37,11 +92,20 @@ public sealed class SourceLock : IAsyncDisposable
             await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", _connection);
             await command.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        catch (NpgsqlException)
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
-            // The connection broke: Npgsql does not pool a broken connection again, and the server ends its
-            // session, lock included.
+            // The connection broke (or was lost for good in EnsureHeldAsync): Npgsql does not pool a broken
+            // connection again, and the server ends its session, lock included.
         }
         await _connection.DisposeAsync();
     }
+}
+
+public enum SourceLockState
+{
+    Held,
+    /// <summary>The lock was lost with its session and another run of the source has taken it since.</summary>
+    HeldByAnotherRun,
+    /// <summary>The lock's session is gone and the warehouse cannot be reached right now.</summary>
+    Unreachable,
 }

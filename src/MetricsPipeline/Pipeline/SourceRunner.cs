@@ -69,9 +69,16 @@ public sealed class SourceRunner(
             var plans = PipelinePlan.CompileOrThrow(pipeline);
             var knownUnits = await referenceSync.SyncAsync(pipeline, plans, cancellationToken);
             foreach (var stream in source.Streams)
+            {
+                if (source.IsFileDrop && await sourceLock.EnsureHeldAsync(cancellationToken) == SourceLockState.HeldByAnotherRun)
+                {
+                    streams.Add(new StreamRunResult(stream.Name, [], LockLost(source, stream, "its files")));
+                    continue;
+                }
                 streams.Add(source.IsFileDrop
                     ? await fileStreams.RunAsync(runId, source, stream, pipeline.History.From, knownUnits, progress, cancellationToken)
-                    : await RunStreamAsync(runId, source, stream, request, knownUnits, progress, cancellationToken));
+                    : await RunStreamAsync(runId, source, stream, request, knownUnits, sourceLock, progress, cancellationToken));
+            }
             var failed = streams.Where(s => s.Error is not null).ToList();
             if (failed.Count > 0)
                 runError = string.Join("; ", failed.Select(s => $"{s.Stream}: {s.Error}"));
@@ -100,7 +107,7 @@ public sealed class SourceRunner(
     }
 
     private async Task<StreamRunResult> RunStreamAsync(
-        long runId, SourcePlan source, StreamPlan stream, RunRequest request, IReadOnlySet<string> knownUnits,
+        long runId, SourcePlan source, StreamPlan stream, RunRequest request, IReadOnlySet<string> knownUnits, SourceLock sourceLock,
         IProgress<WindowProgress>? progress, CancellationToken cancellationToken)
     {
         var pipeline = options.Value;
@@ -114,6 +121,12 @@ public sealed class SourceRunner(
         for (var i = 0; i < windows.Count; i++)
         {
             var window = windows[i];
+            if (await sourceLock.EnsureHeldAsync(cancellationToken) == SourceLockState.HeldByAnotherRun)
+            {
+                var message = LockLost(source, stream, "window " + window);
+                Log.SourceLockLost(logger, source.Name, stream.Name, message);
+                return new StreamRunResult(stream.Name, outcomes, message);
+            }
             try
             {
                 var outcome = await loader.LoadAsync(runId, source, stream, window, pipeline.History.From, knownUnits, cancellationToken);
@@ -145,6 +158,10 @@ public sealed class SourceRunner(
         }
         return new StreamRunResult(stream.Name, outcomes, null);
     }
+
+    private static string LockLost(SourcePlan source, StreamPlan stream, string next) =>
+        $"{source.Name}/{stream.Name}: this run lost the source's lock (its warehouse session ended, e.g. in a warehouse restart) " +
+        $"and another run of the source has taken it since. This run stops before {next}; what it committed stays, and the other run goes on";
 
     /// <summary>The cause of a failure in words an operator can act on, without connection secrets.</summary>
     private static string Describe(Exception ex) => ex switch

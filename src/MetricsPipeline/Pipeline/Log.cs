@@ -17,6 +17,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Source {Source} is already being run elsewhere; this run is skipped")]
     public static partial void SourceBusy(ILogger logger, string source);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information,
+        Message = "Source {Source}: the run of slot {Slot:O} had already succeeded (a recovered firing of a node that stopped after the run); not run again")]
+    public static partial void SlotAlreadyRan(ILogger logger, string source, DateTime slot);
+
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Source {Source}/{Stream}: {Message}")]
     public static partial void SourceLockLost(ILogger logger, string source, string stream, string message);
 

@@ -59,6 +59,14 @@ public sealed class SourceRunner(
             return SourceRunResult.Busy(source.Name);
         }
 
+        if (request.ScheduledFireTime is { } slot && await ledger.SlotAlreadyRanAsync(source.Name, slot, cancellationToken))
+        {
+            // A recovered firing of a run that had finished: every scheduled slot runs exactly once.
+            Log.SlotAlreadyRan(logger, source.Name, slot.UtcDateTime);
+            metrics.RunFinished(source.Name, "repeat", runWatch.Elapsed);
+            return SourceRunResult.AlreadyRan(source.Name);
+        }
+
         var pipeline = options.Value;
         var runId = await ledger.BeginRunAsync(request.Trigger, source.Name, cancellationToken, request.ScheduledFireTime);
         Log.RunStarted(logger, source.Name, runId, request.Trigger);
@@ -181,6 +189,9 @@ public sealed record SourceRunResult(string Source, long? RunId, IReadOnlyList<S
     public bool IsBusy { get; private init; }
 
     public bool Succeeded => Error is null && !IsBusy;
+
+    /// <summary>The slot's run had already succeeded (a recovered firing); nothing ran, nothing failed.</summary>
+    public static SourceRunResult AlreadyRan(string source) => new(source, null, [], null);
 
     public static SourceRunResult Busy(string source) =>
         new(source, null, [], $"another run of source '{source}' holds its lock; skipped") { IsBusy = true };

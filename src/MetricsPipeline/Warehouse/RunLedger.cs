@@ -25,6 +25,21 @@ public sealed class RunLedger(NpgsqlDataSource warehouse)
             new { trigger, source, host = Environment.MachineName, scheduledFireTime = scheduledFireTime?.UtcDateTime }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Whether a scheduled slot of the source already has a succeeded run. Quartz recovers the firing of a node
+    /// that died; if it died after the run finished but before Quartz recorded the firing as done, the recovered
+    /// firing is a repeat of a slot that ran. The caller holds the source's lock, and a run is finished in the
+    /// ledger before its lock is released, so the answer cannot change under it.
+    /// </summary>
+    public async Task<bool> SlotAlreadyRanAsync(string source, DateTimeOffset scheduledFireTime, CancellationToken cancellationToken)
+    {
+        await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            SELECT EXISTS (SELECT 1 FROM ops.runs
+                           WHERE source = @source AND trigger = 'schedule' AND scheduled_fire_time = @slot AND status = 'succeeded')
+            """, new { source, slot = scheduledFireTime.UtcDateTime }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Closes a run; <paramref name="breakerState"/> is the source's circuit breaker as the run left it.</summary>
     public async Task FinishRunAsync(long runId, string? error, CancellationToken cancellationToken, string? breakerState = null)
     {

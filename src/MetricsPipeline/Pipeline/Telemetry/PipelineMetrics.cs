@@ -34,7 +34,7 @@ public sealed class PipelineMetrics
         _clock = clock;
         Meter = meters.Create(MeterName);
         _runs = Meter.CreateCounter<long>("metrics_pipeline.runs", "{run}",
-            "Runs of a source by outcome: succeeded, failed (a window or the run failed), busy (another run held the source's lock)");
+            "Runs of a source by outcome: succeeded, failed (a window or the run failed), busy (another run held the source's lock), repeat (a recovered firing whose slot had already run)");
         _runDuration = Meter.CreateHistogram("metrics_pipeline.run.duration", "s", "Duration of a run of a source, all its streams",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _windows = Meter.CreateCounter<long>("metrics_pipeline.windows", "{window}", "Windows by outcome: succeeded or failed (rolled back)");

@@ -198,7 +198,9 @@ BEGIN
     --     the tree. (V10 did both in one statement; the planner then sorted the tree-multiplied rows on text
     --     keys, which took minutes for a backfill of years.)
     -- The planner cannot estimate how many leaf periods (and ancestor periods below) the facts make and
-    -- would sort millions of rows on text keys to group them; hashing them is several times faster.
+    -- would sort millions of rows on text keys to group them. Hashed, the roll-up up the tree took a third
+    -- of the time after a two-year backfill (38 s -> 12 s); the leaf aggregation, dominated by its numeric
+    -- sums, took about as long either way.
     PERFORM set_config('enable_sort', 'off', true);
     CREATE TEMP TABLE refresh_leaf ON COMMIT DROP AS
     WITH
@@ -243,8 +245,8 @@ BEGIN
     --   total      flows: everything in the period
     --   level_sum  stocks: daily levels summed over complete days (numerator of the mean); NULL for flows
     --   end_level  stocks: level on the period's last complete day; NULL for flows
-    -- (Two aggregations rather than GROUPING SETS: each fits a hash table, where the grouping sets sorted
-    -- one of them on disk.)
+    -- (Two plain aggregations rather than GROUPING SETS, so both can be hashed; the grouping sets sorted
+    -- one of them on disk. Measured about even.)
     leaf_periods AS (
         SELECT unit_code, category, measure, 'week' AS period_kind, week_start AS period_start,
                sum(value) AS total,

@@ -80,7 +80,7 @@ public sealed class SourceRunner(
             {
                 if (source.IsFileDrop && await sourceLock.EnsureHeldAsync(cancellationToken) == SourceLockState.HeldByAnotherRun)
                 {
-                    streams.Add(new StreamRunResult(stream.Name, [], LockLost(source, stream, "its files")));
+                    streams.Add(LockLost(source, stream, "its files", []));
                     continue;
                 }
                 streams.Add(source.IsFileDrop
@@ -130,11 +130,7 @@ public sealed class SourceRunner(
         {
             var window = windows[i];
             if (await sourceLock.EnsureHeldAsync(cancellationToken) == SourceLockState.HeldByAnotherRun)
-            {
-                var message = LockLost(source, stream, "window " + window);
-                Log.SourceLockLost(logger, source.Name, stream.Name, message);
-                return new StreamRunResult(stream.Name, outcomes, message);
-            }
+                return LockLost(source, stream, "window " + window, outcomes);
             try
             {
                 var outcome = await loader.LoadAsync(runId, source, stream, window, pipeline.History.From, knownUnits, cancellationToken);
@@ -167,9 +163,14 @@ public sealed class SourceRunner(
         return new StreamRunResult(stream.Name, outcomes, null);
     }
 
-    private static string LockLost(SourcePlan source, StreamPlan stream, string next) =>
-        $"{source.Name}/{stream.Name}: this run lost the source's lock (its warehouse session ended, e.g. in a warehouse restart) " +
-        $"and another run of the source has taken it since. This run stops before {next}; what it committed stays, and the other run goes on";
+    /// <summary>The stream's result when the run lost the source's lock to another run: it stops before <paramref name="next"/>.</summary>
+    private StreamRunResult LockLost(SourcePlan source, StreamPlan stream, string next, IReadOnlyList<WindowOutcome> outcomes)
+    {
+        var message = $"{source.Name}/{stream.Name}: this run lost the source's lock (its warehouse session ended, e.g. in a warehouse restart) " +
+                      $"and another run of the source has taken it since. This run stops before {next}; what it committed stays, and the other run goes on";
+        Log.SourceLockLost(logger, source.Name, stream.Name, message);
+        return new StreamRunResult(stream.Name, outcomes, message);
+    }
 
     /// <summary>The cause of a failure in words an operator can act on, without connection secrets.</summary>
     private static string Describe(Exception ex) => ex switch

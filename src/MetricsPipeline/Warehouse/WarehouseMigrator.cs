@@ -1,19 +1,32 @@
 using EvolveDb;
+using EvolveDb.Migration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace MetricsPipeline.Warehouse;
 
 /// <summary>
-/// Applies the versioned SQL files of <c>sql/migrations</c> (embedded in this assembly) with Evolve.
-/// Evolve takes a PostgreSQL advisory lock (cluster mode), so two processes migrating at once are safe,
-/// and it validates the checksum of every applied file, refusing to go on when one was edited.
+/// Applies the versioned SQL files of <c>sql/migrations</c> (tables, data, one-time moves), then the SQL
+/// layer (<see cref="SqlLayer"/>: every view and function, one file each) as repeatable migrations, all
+/// embedded in this assembly, with Evolve, in one transaction. Evolve takes a PostgreSQL advisory lock
+/// (cluster mode), so two processes migrating at once are safe, and it validates the checksum of every
+/// applied versioned file, refusing to go on when one was edited.
 /// </summary>
 public sealed class WarehouseMigrator(NpgsqlDataSource warehouse, ILogger<WarehouseMigrator> logger)
 {
     public const string ResourcePrefix = "MetricsPipeline.Migrations.";
 
-    public async Task<MigrationResult> MigrateAsync(CancellationToken cancellationToken)
+    public Task<MigrationResult> MigrateAsync(CancellationToken cancellationToken) =>
+        RunAsync(targetVersion: null, cancellationToken);
+
+    /// <summary>
+    /// Applies the versioned migrations up to <paramref name="targetVersion"/> and not the layer: the warehouse
+    /// as an older release left it. For upgrade tests.
+    /// </summary>
+    internal Task<MigrationResult> MigrateVersionedOnlyAsync(string targetVersion, CancellationToken cancellationToken) =>
+        RunAsync(targetVersion, cancellationToken);
+
+    private async Task<MigrationResult> RunAsync(string? targetVersion, CancellationToken cancellationToken)
     {
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
         var evolve = new Evolve(connection, message => MigrationLog.EvolveMessage(logger, message), EvolveDb.Dialect.DBMS.PostgreSQL)
@@ -28,7 +41,14 @@ public sealed class WarehouseMigrator(NpgsqlDataSource warehouse, ILogger<Wareho
             // No placeholders: the files are plain SQL, and PL/pgSQL may contain ${...}-like text.
             PlaceholderPrefix = "${mp:",
             CommandTimeout = 3600,
+            // One transaction for everything: a failed layer file leaves the warehouse as it was, and
+            // readers never see the moment between the layer's drop and its re-creation.
+            TransactionMode = EvolveDb.Configuration.TransactionKind.CommitAll,
         };
+        if (targetVersion is null)
+            evolve.MigrationLoader = new LayeredMigrationLoader(new EmbeddedResourceMigrationLoader(evolve), SqlLayer.Load(typeof(WarehouseMigrator).Assembly));
+        else
+            evolve.TargetVersion = new MigrationVersion(targetVersion);
         // Evolve is synchronous; keep it off the caller's thread.
         await Task.Run(evolve.Migrate, cancellationToken);
         return new MigrationResult(evolve.NbMigration, evolve.AppliedMigrations.ToList());

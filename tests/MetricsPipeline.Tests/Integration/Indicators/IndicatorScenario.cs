@@ -38,7 +38,7 @@ internal static class IndicatorScenario
     public static readonly string[] Categories =
         ["document.formal", "digital_tool.app", "meeting.offline", "check_in", "inspection.onsite"];
 
-    private const string Seed = """
+    internal const string Seed = """
         UPDATE ref.indicator_settings SET value = '2021' WHERE key = 'base_period';
 
         INSERT INTO ref.units (code, name, parent_code, level, headcount, active) VALUES

@@ -20,7 +20,7 @@ public sealed class SignalScenarioFixture : IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = "";
 
-    private const string Seed = """
+    internal const string Seed = """
         UPDATE ref.indicator_settings SET value = '2021' WHERE key = 'base_period';
         INSERT INTO ref.units (code, name, parent_code, level, headcount)
         SELECT 'C', 'City', NULL, 'city', 10 UNION ALL SELECT 'K', 'County', 'C', 'county', 10

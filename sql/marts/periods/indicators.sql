@@ -97,14 +97,14 @@ CROSS JOIN LATERAL (
            marts.season_start(v.period_kind, v.period_start, marts.period_year(v.period_kind, v.period_start) - 1) AS prior_year_start,
            marts.previous_period_start(v.period_kind, v.period_start) AS prior_start
 ) base_period
-LEFT JOIN marts.period_values base
+LEFT JOIN marts.period_sums base
        ON (base.unit_code, base.category, base.measure, base.period_kind, base.period_start)
         = (v.unit_code, v.category, v.measure, v.period_kind, base_period.start)
-LEFT JOIN marts.period_values py
-       ON (py.unit_code, py.category, py.measure, py.period_kind, py.period_start)
+LEFT JOIN marts.period_sums py_s
+       ON (py_s.unit_code, py_s.category, py_s.measure, py_s.period_kind, py_s.period_start)
         = (v.unit_code, v.category, v.measure, v.period_kind, base_period.prior_year_start)
-LEFT JOIN marts.period_values pm
-       ON (pm.unit_code, pm.category, pm.measure, pm.period_kind, pm.period_start)
+LEFT JOIN marts.period_sums pm_s
+       ON (pm_s.unit_code, pm_s.category, pm_s.measure, pm_s.period_kind, pm_s.period_start)
         = (v.unit_code, v.category, v.measure, 'month', (v.period_start - interval '1 month')::date)
        AND v.period_kind = 'month'
 LEFT JOIN marts.coverage_now cov
@@ -112,21 +112,51 @@ LEFT JOIN marts.coverage_now cov
 LEFT JOIN marts.coverage_now base_cov
        ON (base_cov.category, base_cov.period_kind, base_cov.period_start) = (v.category, v.period_kind, base_period.start)
 LEFT JOIN marts.coverage_now py_cov
-       ON (py_cov.category, py_cov.period_kind, py_cov.period_start) = (py.category, py.period_kind, py.period_start)
+       ON (py_cov.category, py_cov.period_kind, py_cov.period_start) = (v.category, v.period_kind, base_period.prior_year_start)
 LEFT JOIN marts.coverage_now pm_cov
-       ON (pm_cov.category, pm_cov.period_kind, pm_cov.period_start) = (pm.category, pm.period_kind, pm.period_start)
-LEFT JOIN marts.period_values pp
-       ON (pp.unit_code, pp.category, pp.measure, pp.period_kind, pp.period_start)
+       ON (pm_cov.category, pm_cov.period_kind, pm_cov.period_start) = (v.category, 'month', (v.period_start - interval '1 month')::date)
+       AND v.period_kind = 'month'
+LEFT JOIN marts.period_sums pp_s
+       ON (pp_s.unit_code, pp_s.category, pp_s.measure, pp_s.period_kind, pp_s.period_start)
         = (v.unit_code, v.category, v.measure, v.period_kind, base_period.prior_start)
 LEFT JOIN marts.coverage_now pp_cov
-       ON (pp_cov.category, pp_cov.period_kind, pp_cov.period_start) = (pp.category, pp.period_kind, pp.period_start)
+       ON (pp_cov.category, pp_cov.period_kind, pp_cov.period_start) = (v.category, v.period_kind, base_period.prior_start)
+-- The comparison periods' values as marts.period_values reads them: the stored sum, else (an active unit,
+-- a period its category was expected in) the value of a period without facts. Looked up in the stored
+-- tables rather than joined with the view, which would derive every zero of the warehouse to find one.
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN py_s.unit_code IS NOT NULL THEN py_s.value
+                WHEN u.active THEN (SELECT marts.zero_value(cat.kind, v.measure, c.covered_cells, c.covered_days, c.last_covered_day)
+                                    FROM marts.period_coverage c
+                                    WHERE (c.category, c.period_kind, c.period_start) = (v.category, v.period_kind, base_period.prior_year_start)
+                                      AND c.expected_cells > 0)
+           END AS value
+) py
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN pm_s.unit_code IS NOT NULL THEN pm_s.value
+                WHEN u.active AND v.period_kind = 'month' THEN (SELECT marts.zero_value(cat.kind, v.measure, c.covered_cells, c.covered_days, c.last_covered_day)
+                                    FROM marts.period_coverage c
+                                    WHERE (c.category, c.period_kind, c.period_start) = (v.category, 'month', (v.period_start - interval '1 month')::date)
+                                      AND c.expected_cells > 0)
+           END AS value
+) pm
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN pp_s.unit_code IS NOT NULL THEN pp_s.value
+                WHEN u.active THEN (SELECT marts.zero_value(cat.kind, v.measure, c.covered_cells, c.covered_days, c.last_covered_day)
+                                    FROM marts.period_coverage c
+                                    WHERE (c.category, c.period_kind, c.period_start) = (v.category, v.period_kind, base_period.prior_start)
+                                      AND c.expected_cells > 0)
+           END AS value
+) pp
 LEFT JOIN best_target tgt ON (tgt.unit_code, tgt.category) = (v.unit_code, v.category)
 -- A series with no row in a covered base period had no events then: its base is a real zero.
 CROSS JOIN LATERAL (
     SELECT CASE
                WHEN base.unit_code IS NOT NULL THEN base.value
                WHEN cat.kind = 'flow'  AND base_cov.covered_cells > 0 THEN 0
-               WHEN cat.kind = 'stock' AND base_cov.covered_days > 0 THEN 0
+               -- a mean written as the refresh computes one (0 / days), like marts.zero_value
+               WHEN cat.kind = 'stock' AND base_cov.covered_days > 0
+               THEN CASE WHEN v.measure LIKE '%\_mean' THEN 0::numeric / base_cov.covered_days ELSE 0 END
            END AS value
 ) base_value
 -- Why a number is or is not published; the first reason that applies wins.
@@ -154,7 +184,7 @@ CROSS JOIN LATERAL (
                AND v.value IS NOT NULL AS pop_defined
 ) cmp
 -- The cost-model basis measures are read through marts.burden_hours, not as indicators of their own.
-WHERE v.measure NOT IN ('scm_own_minutes', 'scm_items');;
+WHERE v.measure NOT IN ('scm_own_minutes', 'scm_items');
 
 COMMENT ON VIEW marts.indicators IS 'Burden indicators. Grain: one row per unit x category x measure x period (ISO week, calendar month, quarter or year). Values include the unit''s whole subtree. A number that cannot be published is NULL and status says why. The cost-model basis measures (scm_*) are read through marts.burden_hours.';
 COMMENT ON COLUMN marts.indicators.unit_code IS 'Unit (ref.units.code); values include all its descendants.';

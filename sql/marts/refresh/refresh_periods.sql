@@ -62,12 +62,13 @@ BEGIN
 
     -- Work tables of this call; a second call in the same transaction starts afresh.
     DROP TABLE IF EXISTS pg_temp.refresh_touched, pg_temp.refresh_cells, pg_temp.refresh_cov_new, pg_temp.refresh_leaf,
-                         pg_temp.refresh_cov_old, pg_temp.refresh_rolled, pg_temp.refresh_series, pg_temp.refresh_new, pg_temp.refresh_old;
+                         pg_temp.refresh_cov_old, pg_temp.refresh_rolled, pg_temp.refresh_new, pg_temp.refresh_old,
+                         pg_temp.refresh_published, pg_temp.refresh_published_old;
 
     CREATE TEMP TABLE refresh_touched ON COMMIT DROP AS
     SELECT * FROM marts.touched_periods(p_from, p_to);
     -- Temp tables have no statistics until analyzed; without them the planner takes these few rows for
-    -- a thousand and sorts the whole of marts.period_values instead of using its primary key.
+    -- a thousand and sorts the whole of marts.period_sums instead of using its primary key.
     ANALYZE refresh_touched;
 
     -- Coverage is computed over every touched period (whole years included); facts are read only for
@@ -139,9 +140,8 @@ BEGIN
     ANALYZE refresh_cov_new;
 
     -- -----------------------------------------------------------------------------------------------
-    -- 2. The series that get a row in every touched period, even without a single event: those with
-    --    facts in the touched weeks and months, with a value in the touched years, the year before them
-    --    (year over year) or the base year (reduction). A covered period without events is a real zero.
+    -- 2. The stored sums of the touched periods: only the periods in which a series has facts (V32).
+    --    Zeros and NULLs of the other covered periods are derived on read by marts.period_values.
     -- -----------------------------------------------------------------------------------------------
     CREATE TEMP TABLE refresh_new (
         unit_code     text    NOT NULL,
@@ -151,9 +151,7 @@ BEGIN
         period_start  date    NOT NULL,
         period_end    date    NOT NULL,
         value         numeric NULL,
-        level_sum     numeric NULL,
-        covered_days  integer NOT NULL,
-        expected_days integer NOT NULL
+        level_sum     numeric NULL
     ) ON COMMIT DROP;
 
     -- 2a. Weeks and months, from the facts of their days: one pass over the facts per leaf unit, then up
@@ -252,69 +250,36 @@ BEGIN
     -- Without statistics the next statements take this table for a thousand rows and join it in nested loops.
     ANALYZE refresh_rolled;
 
-    CREATE TEMP TABLE refresh_series ON COMMIT DROP AS
-    WITH
-    -- A year row with a value above 0 means the series had events (or a level) that year; one row per
-    -- series and year is much cheaper to read than its months.
-    series_years AS (
-        SELECT period_start FROM refresh_touched WHERE period_kind = 'year'
-        UNION
-        SELECT (period_start - interval '1 year')::date FROM refresh_touched WHERE period_kind = 'year'
-        UNION
-        SELECT make_date(v_base_year, 1, 1) WHERE v_base_year IS NOT NULL
-    ),
-    stored_series AS (
-        SELECT v.unit_code, v.category,
-               CASE WHEN cat.kind = 'stock' AND v.measure LIKE '%\_mean' THEN left(v.measure, -5) ELSE v.measure END AS measure
-        FROM series_years y
-        JOIN marts.period_values v ON v.period_kind = 'year' AND v.period_start = y.period_start
-        JOIN ref.categories cat ON cat.category = v.category
-        WHERE v.category = ANY (p_categories)
-          AND v.value > 0
-    )
-    SELECT unit_code, category, measure FROM refresh_rolled
-    UNION
-    SELECT unit_code, category, measure FROM stored_series;
-    ANALYZE refresh_series;
-
-    INSERT INTO refresh_new (unit_code, category, measure, period_kind, period_start, period_end, value, level_sum, covered_days, expected_days)
+    INSERT INTO refresh_new (unit_code, category, measure, period_kind, period_start, period_end, value, level_sum)
     WITH
     cells AS (
-        SELECT s.unit_code, s.category, s.measure, t.kind, t.period_kind, t.period_start, t.period_end,
-               t.covered_cells, t.covered_days, t.expected_days, t.last_covered_day,
-               r.unit_code IS NOT NULL AS has_facts, r.total, r.level_sum, r.end_level
-        FROM refresh_series s
-        JOIN refresh_cov_new t ON t.category = s.category AND t.period_kind IN ('week', 'month')
-        JOIN ref.units u ON u.code = s.unit_code
-        LEFT JOIN refresh_rolled r ON (r.unit_code, r.category, r.measure, r.period_kind, r.period_start)
-                                    = (s.unit_code, s.category, s.measure, t.period_kind, t.period_start)
-        -- Zeros are filled in only for active units where something was expected: a period nothing was
-        -- expected in says nothing, and an abolished unit has no burden to have reduced (its history
-        -- still counts in its parents, and its own rows stay where it has facts).
-        WHERE r.unit_code IS NOT NULL OR (t.expected_cells > 0 AND u.active)
+        SELECT r.unit_code, r.category, r.measure, t.kind, t.period_kind, t.period_start, t.period_end,
+               t.covered_days, t.last_covered_day, r.total, r.level_sum, r.end_level
+        FROM refresh_rolled r
+        JOIN refresh_cov_new t ON (t.category, t.period_kind, t.period_start) = (r.category, r.period_kind, r.period_start)
     )
     SELECT unit_code, category, measure, period_kind, period_start, period_end,
            CASE
-               -- Flow: the sum; zero events on covered days are a zero; nothing covered is unknown.
-               WHEN kind = 'flow' THEN CASE WHEN has_facts THEN total WHEN covered_cells > 0 THEN 0 END
-               -- Stock: the level on the last complete day; never a sum over days.
+               -- Flow: the sum.
+               WHEN kind = 'flow' THEN total
+               -- Stock: the level on the last complete day (no row that day = 0); never a sum over days.
                ELSE CASE WHEN last_covered_day IS NOT NULL THEN coalesce(end_level, 0) END
            END,
-           CASE WHEN kind = 'stock' AND covered_days > 0 THEN coalesce(level_sum, 0) END,
-           covered_days, expected_days
+           CASE WHEN kind = 'stock' AND covered_days > 0 THEN coalesce(level_sum, 0) END
     FROM cells
     UNION ALL
     -- Stock: the mean level over the complete days, as its own measure.
     SELECT unit_code, category, measure || '_mean', period_kind, period_start, period_end,
            CASE WHEN covered_days > 0 THEN coalesce(level_sum, 0) / covered_days END,
-           NULL, covered_days, expected_days
+           NULL
     FROM cells
     WHERE kind = 'stock';
 
     -- 2b. Quarters and years, from their months: the months just computed, and the stored months this
     --     call did not touch. Flows sum; a stock's level is that of the month holding the period's last
-    --     complete day, its mean is the months' level sums over the period's complete days.
-    INSERT INTO refresh_new (unit_code, category, measure, period_kind, period_start, period_end, value, level_sum, covered_days, expected_days)
+    --     complete day, its mean is the months' level sums over the period's complete days. A quarter or
+    --     year is stored where at least one of its months is.
+    INSERT INTO refresh_new (unit_code, category, measure, period_kind, period_start, period_end, value, level_sum)
     WITH
     derived AS (
         SELECT * FROM refresh_cov_new WHERE period_kind IN ('quarter', 'year')
@@ -325,7 +290,7 @@ BEGIN
         WHERE n.period_kind = 'month'
         UNION ALL
         SELECT v.unit_code, v.category, v.measure, v.period_start, v.value, v.level_sum
-        FROM marts.period_values v
+        FROM marts.period_sums v
         WHERE v.category = ANY (p_categories)
           AND v.period_kind = 'month'
           AND v.period_start BETWEEN (SELECT min(period_start) FROM derived) AND (SELECT max(period_end) FROM derived)
@@ -344,28 +309,23 @@ BEGIN
         GROUP BY 1, 2, 3, 4, 5
     ),
     cells AS (
-        SELECT s.unit_code, s.category, s.measure, d.kind, d.period_kind, d.period_start, d.period_end,
-               d.covered_cells, d.covered_days, d.expected_days, d.last_covered_day,
+        SELECT x.unit_code, x.category, x.measure, d.kind, d.period_kind, d.period_start, d.period_end,
+               d.covered_cells, d.covered_days, d.last_covered_day,
                x.months_with_value, x.total, x.level_sum, x.end_level
-        FROM refresh_series s
-        JOIN derived d ON d.category = s.category
-        JOIN ref.units u ON u.code = s.unit_code
-        LEFT JOIN sums x ON (x.unit_code, x.category, x.measure, x.period_kind, x.period_start)
-                          = (s.unit_code, s.category, s.measure, d.period_kind, d.period_start)
-        WHERE x.unit_code IS NOT NULL OR (d.expected_cells > 0 AND u.active)
+        FROM sums x
+        JOIN derived d ON (d.category, d.period_kind, d.period_start) = (x.category, x.period_kind, x.period_start)
     )
     SELECT unit_code, category, measure, period_kind, period_start, period_end,
            CASE
                WHEN kind = 'flow' THEN CASE WHEN months_with_value > 0 THEN total WHEN covered_cells > 0 THEN 0 END
                ELSE CASE WHEN last_covered_day IS NOT NULL THEN coalesce(end_level, 0) END
            END,
-           CASE WHEN kind = 'stock' AND covered_days > 0 THEN coalesce(level_sum, 0) END,
-           covered_days, expected_days
+           CASE WHEN kind = 'stock' AND covered_days > 0 THEN coalesce(level_sum, 0) END
     FROM cells
     UNION ALL
     SELECT unit_code, category, measure || '_mean', period_kind, period_start, period_end,
            CASE WHEN covered_days > 0 THEN coalesce(level_sum, 0) / covered_days END,
-           NULL, covered_days, expected_days
+           NULL
     FROM cells
     WHERE kind = 'stock';
 
@@ -374,6 +334,24 @@ BEGIN
     -- -----------------------------------------------------------------------------------------------
     -- 3. Replace the touched cells, keeping what was published and has changed.
     -- -----------------------------------------------------------------------------------------------
+    -- A value was published when its period had ended and the coverage it was computed with met the
+    -- threshold. Values of running periods, and of periods still being back-filled, change with every
+    -- load and are not restatements. The published values as analysts read them (zeros included), before
+    -- anything is replaced; after a first backfill there are none, so it costs nothing there.
+    CREATE TEMP TABLE refresh_published ON COMMIT DROP AS
+    SELECT oc.category, oc.period_kind, oc.period_start
+    FROM refresh_touched t
+    JOIN marts.period_coverage oc ON (oc.period_kind, oc.period_start) = (t.period_kind, t.period_start)
+    WHERE oc.category = ANY (p_categories)
+      AND oc.period_end < current_date
+      AND oc.coverage >= v_threshold;
+    ANALYZE refresh_published;
+    CREATE TEMP TABLE refresh_published_old ON COMMIT DROP AS
+    SELECT v.unit_code, v.category, v.measure, v.period_kind, v.period_start, v.period_end, v.value, v.value_since
+    FROM marts.period_values v
+    JOIN refresh_published p ON (p.category, p.period_kind, p.period_start) = (v.category, v.period_kind, v.period_start)
+    WHERE v.category = ANY (p_categories);
+
     CREATE TEMP TABLE refresh_cov_old (LIKE marts.period_coverage) ON COMMIT DROP;
     WITH removed AS (
         DELETE FROM marts.period_coverage c
@@ -405,32 +383,16 @@ BEGIN
     FROM refresh_cov_new n
     LEFT JOIN refresh_cov_old o ON (o.category, o.period_kind, o.period_start) = (n.category, n.period_kind, n.period_start);
 
-    -- Values: only what changed is written (most rows of a re-pulled week are the same), so a load that
+    -- Sums: only what changed is written (most rows of a re-pulled week are the same), so a load that
     -- re-pulls unchanged days costs reads, not writes. computed_at and value_since move only on change.
     CREATE TEMP TABLE refresh_old ON COMMIT DROP AS
     SELECT v.*
     FROM refresh_touched t
-    JOIN marts.period_values v ON (v.period_kind, v.period_start) = (t.period_kind, t.period_start)
+    JOIN marts.period_sums v ON (v.period_kind, v.period_start) = (t.period_kind, t.period_start)
     WHERE v.category = ANY (p_categories);
     ANALYZE refresh_old;
 
-    -- A value was published when its period had ended and the coverage it was computed with met the
-    -- threshold. Values of running periods, and of periods still being back-filled, change with every
-    -- load and are not restatements.
-    INSERT INTO marts.period_values_history (
-        unit_code, category, measure, period_kind, period_start, period_end, value, new_value,
-        known_from, replaced_at, reason, window_id)
-    SELECT o.unit_code, o.category, o.measure, o.period_kind, o.period_start, o.period_end, o.value, n.value,
-           o.value_since, now(), v_reason, v_window_id
-    FROM refresh_old o
-    JOIN refresh_cov_old oc ON (oc.category, oc.period_kind, oc.period_start) = (o.category, o.period_kind, o.period_start)
-    LEFT JOIN refresh_new n ON (n.unit_code, n.category, n.measure, n.period_kind, n.period_start)
-                             = (o.unit_code, o.category, o.measure, o.period_kind, o.period_start)
-    WHERE o.period_end < current_date
-      AND oc.coverage >= v_threshold
-      AND o.value IS DISTINCT FROM n.value;
-
-    DELETE FROM marts.period_values v
+    DELETE FROM marts.period_sums v
     USING refresh_old o
     WHERE (v.category, v.period_kind, v.period_start, v.unit_code, v.measure)
         = (o.category, o.period_kind, o.period_start, o.unit_code, o.measure)
@@ -438,32 +400,50 @@ BEGIN
                       WHERE (n.category, n.period_kind, n.period_start, n.unit_code, n.measure)
                           = (o.category, o.period_kind, o.period_start, o.unit_code, o.measure));
 
-    UPDATE marts.period_values v
-    SET period_end = n.period_end, value = n.value, level_sum = n.level_sum,
-        covered_days = n.covered_days, expected_days = n.expected_days, computed_at = now(),
+    UPDATE marts.period_sums v
+    SET period_end = n.period_end, value = n.value, level_sum = n.level_sum, computed_at = now(),
         value_since = CASE WHEN v.value IS DISTINCT FROM n.value THEN now() ELSE v.value_since END
     FROM refresh_new n
     WHERE (v.category, v.period_kind, v.period_start, v.unit_code, v.measure)
         = (n.category, n.period_kind, n.period_start, n.unit_code, n.measure)
-      AND (v.value, v.level_sum, v.covered_days, v.expected_days)
-          IS DISTINCT FROM (n.value, n.level_sum, n.covered_days, n.expected_days);
+      AND (v.period_end, v.value, v.level_sum) IS DISTINCT FROM (n.period_end, n.value, n.level_sum);
 
-    INSERT INTO marts.period_values (
-        unit_code, category, measure, period_kind, period_start, period_end, value, covered_days, expected_days,
-        computed_at, level_sum, value_since)
-    SELECT n.unit_code, n.category, n.measure, n.period_kind, n.period_start, n.period_end, n.value,
-           n.covered_days, n.expected_days, now(), n.level_sum, now()
+    -- A row that was a derived zero keeps the time its zero was known from, if the value is still 0.
+    INSERT INTO marts.period_sums (
+        unit_code, category, measure, period_kind, period_start, period_end, value, level_sum, computed_at, value_since)
+    SELECT n.unit_code, n.category, n.measure, n.period_kind, n.period_start, n.period_end, n.value, n.level_sum, now(),
+           CASE WHEN p.value IS NOT DISTINCT FROM n.value AND p.unit_code IS NOT NULL THEN p.value_since ELSE now() END
     FROM refresh_new n
-    WHERE NOT EXISTS (SELECT 1 FROM refresh_old o
-                      WHERE (o.category, o.period_kind, o.period_start, o.unit_code, o.measure)
-                          = (n.category, n.period_kind, n.period_start, n.unit_code, n.measure));
+    LEFT JOIN refresh_old o ON (o.category, o.period_kind, o.period_start, o.unit_code, o.measure)
+                             = (n.category, n.period_kind, n.period_start, n.unit_code, n.measure)
+    LEFT JOIN refresh_published_old p ON (p.category, p.period_kind, p.period_start, p.unit_code, p.measure)
+                                       = (n.category, n.period_kind, n.period_start, n.unit_code, n.measure)
+    WHERE o.unit_code IS NULL;
 
-    DROP TABLE refresh_touched, refresh_cells, refresh_cov_new, refresh_cov_old, refresh_leaf, refresh_rolled, refresh_series, refresh_new, refresh_old;
+    -- Published values that changed, as analysts read them before and after (a derived zero included).
+    INSERT INTO marts.period_values_history (
+        unit_code, category, measure, period_kind, period_start, period_end, value, new_value,
+        known_from, replaced_at, reason, window_id)
+    WITH now_read AS (
+        SELECT v.unit_code, v.category, v.measure, v.period_kind, v.period_start, v.value
+        FROM marts.period_values v
+        JOIN refresh_published p ON (p.category, p.period_kind, p.period_start) = (v.category, v.period_kind, v.period_start)
+        WHERE v.category = ANY (p_categories)
+    )
+    SELECT o.unit_code, o.category, o.measure, o.period_kind, o.period_start, o.period_end, o.value, n.value,
+           o.value_since, now(), v_reason, v_window_id
+    FROM refresh_published_old o
+    LEFT JOIN now_read n ON (n.unit_code, n.category, n.measure, n.period_kind, n.period_start)
+                          = (o.unit_code, o.category, o.measure, o.period_kind, o.period_start)
+    WHERE o.value IS DISTINCT FROM n.value;
+
+    DROP TABLE refresh_touched, refresh_cells, refresh_cov_new, refresh_cov_old, refresh_leaf, refresh_rolled, refresh_new,
+               refresh_old, refresh_published, refresh_published_old;
 
     -- 4. The disguised-burden signals of the touched periods (V15).
     PERFORM marts.refresh_signals(p_from, p_to);
 END;
 $fn$;
 
-COMMENT ON FUNCTION marts.refresh_periods(date, date, text[]) IS 'Recomputes marts.period_coverage and marts.period_values for every ISO week, month, quarter and year touching [p_from, p_to], for the given categories only. Weeks and months are read from facts, quarters and years derived from the months. Changed published values go to marts.period_values_history with the reason in the setting metrics.refresh_reason (set by marts.refresh_queued), else the load window of the calling transaction, else "manual refresh". Then refreshes the signals of the touched periods. Serialized by pg_advisory_xact_lock(469786326131). Loads do not call it: they queue their days in ops.indicator_refresh_queue.';
+COMMENT ON FUNCTION marts.refresh_periods(date, date, text[]) IS 'Recomputes marts.period_coverage and the stored sums (marts.period_sums: periods with facts only; marts.period_values derives the zeros) for every ISO week, month, quarter and year touching [p_from, p_to], for the given categories only. Weeks and months are read from facts, quarters and years derived from the months. Changed published values go to marts.period_values_history with the reason in the setting metrics.refresh_reason (set by marts.refresh_queued), else the load window of the calling transaction, else "manual refresh". Then refreshes the signals of the touched periods. Serialized by pg_advisory_xact_lock(469786326131). Loads do not call it: they queue their days in ops.indicator_refresh_queue.';
 GRANT EXECUTE ON FUNCTION marts.refresh_periods(date, date, text[]) TO metrics_writer;

@@ -43,7 +43,12 @@ public sealed class StatusQueries(NpgsqlDataSource warehouse)
     {
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
-            "SELECT max(computed_at) FROM marts.period_values", cancellationToken: cancellationToken));
+            // When values last changed: a stored sum, or a coverage change that turned derived NULLs into zeros
+            // (marts.period_values derives those from marts.period_coverage; reading the view would derive them all).
+            """
+            SELECT greatest((SELECT max(computed_at) FROM marts.period_sums),
+                            (SELECT max(known_since) FROM marts.period_coverage))
+            """, cancellationToken: cancellationToken));
     }
 }
 

@@ -184,7 +184,7 @@ public sealed class AnalystCookbookTests(AnalystScenarioFixture scenario) : ICla
         // Move the computation times back two weeks: then the query shows last year's documents as reported.
         await using var db = await OpenAsync(scenario.ConnectionString);
         await using var tx = await db.BeginTransactionAsync(IsolationLevel.ReadCommitted);
-        await db.ExecuteAsync("UPDATE marts.period_values SET value_since = value_since - interval '14 days'", transaction: tx);
+        await db.ExecuteAsync("UPDATE marts.period_sums SET value_since = value_since - interval '14 days'", transaction: tx);
         await db.ExecuteAsync("UPDATE marts.period_coverage SET known_since = known_since - interval '14 days'", transaction: tx);
         var sql = await File.ReadAllTextAsync(Path.Combine(CookbookDirectory, "05_what_we_reported_on.sql"));
         var rows = (await db.QueryAsync(sql, transaction: tx)).Cast<IDictionary<string, object?>>()

@@ -50,7 +50,7 @@ public sealed class IndicatorRefreshQueueTests
         // A refresh of every day from scratch agrees with the deferred one, row for row. (The first
         // refresh also met a new org tree, which recomputes whole years: so does this one.)
         await h.ScalarAsync<object>("""
-            TRUNCATE marts.period_values, marts.period_coverage;
+            TRUNCATE marts.period_sums, marts.period_coverage;
             SELECT marts.refresh_periods(@from, @to, @categories);
             """, new { from = new DateOnly(range.DayFrom.Year, 1, 1), to = new DateOnly(range.DayTo.Year, 12, 31), categories = range.Categories });
         Assert.Equal(deferred, await h.SnapshotAsync("marts.period_values", "unit_code, category, measure, period_kind, period_start, value, level_sum, covered_days, expected_days"));
@@ -81,7 +81,7 @@ public sealed class IndicatorRefreshQueueTests
         await using var h = await PipelineHarness.CreateAsync("queue_merge");
         await h.RunOnceAsync(); // reference data and an empty history, refreshed
         await h.ScalarAsync<object>("""
-            TRUNCATE marts.period_coverage, marts.period_values;
+            TRUNCATE marts.period_coverage, marts.period_sums;
             INSERT INTO ops.indicator_refresh_queue (day_from, day_to, categories, window_id, reason) VALUES
                 ('2025-01-01', '2025-01-10', '{document.formal}', 1, 'a'),
                 ('2025-01-05', '2025-01-20', '{check_in}', 2, 'b'),

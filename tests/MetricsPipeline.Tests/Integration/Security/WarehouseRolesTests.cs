@@ -71,7 +71,7 @@ public sealed class WarehouseRolesTests(LoadedWarehouse loaded) : IClassFixture<
 
     [Theory]
     [InlineData("metrics_analyst", "INSERT INTO facts.daily (source, stream, day, unit_code, category, measure, value, window_id) VALUES ('x', 'y', current_date, 'T01', 'check_in', 'count', 1, 1)")]
-    [InlineData("metrics_analyst", "UPDATE marts.period_values SET value = 0")]
+    [InlineData("metrics_analyst", "UPDATE marts.period_sums SET value = 0")]
     [InlineData("metrics_analyst", "DELETE FROM ref.units")]
     [InlineData("metrics_analyst", "CREATE TABLE marts.scratch (x int)")]
     [InlineData("metrics_analyst", "SELECT marts.refresh_periods(current_date - 31, current_date, ARRAY['check_in'])")]

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Dapper;
 using MetricsPipeline.Tests.Infrastructure;
+using MetricsPipeline.Warehouse;
 using Npgsql;
 
 namespace MetricsPipeline.Tests.Integration.Warehouse;
@@ -11,9 +12,28 @@ namespace MetricsPipeline.Tests.Integration.Warehouse;
 /// beside the statement in its sql/ file). Temp tables the functions create at run time are declared to the
 /// check with string pragmas (PERFORM 'PRAGMA:TABLE: ...'), which need no extension in production.
 /// </summary>
-public sealed class PlpgsqlCheckTests
+public sealed partial class PlpgsqlCheckTests
 {
     private static readonly string[] WarehouseSchemas = ["ref", "facts", "ops", "marts"];
+    private static readonly SqlLayer Layer = SqlLayer.Load(typeof(SqlLayer).Assembly);
+
+    [GeneratedRegex(@"\bAS\s+\$[A-Za-z_]*\$")]
+    private static partial Regex BodyStart();
+
+    /// <summary>
+    /// Where a finding is in its layer file: plpgsql_check counts lines from the start of the function body
+    /// (line 1 is the rest of the line holding "AS $fn$").
+    /// </summary>
+    private static string Located(PlpgsqlFinding finding)
+    {
+        var file = Layer.Files.FirstOrDefault(f =>
+            f.Path.Split('/')[0] + "." + Path.GetFileNameWithoutExtension(f.Path) == finding.Function);
+        var body = file is null ? null : BodyStart().Match(file.Content);
+        if (file is null || body is not { Success: true } || finding.Line is null)
+            return finding.ToString();
+        var fileLine = file.Content[..body.Index].Count(c => c == '\n') + finding.Line.Value;
+        return $"sql/{file.Path}:{fileLine}: {finding}";
+    }
 
     /// <summary>A finding plpgsql_check may report: function, a regex its message must match, and why it stays.</summary>
     private sealed record AllowedFinding(string Function, string MessagePattern, string Reason, bool CoversErrors = false)
@@ -47,7 +67,7 @@ public sealed class PlpgsqlCheckTests
         Assert.True(unexplained.Count == 0,
             $"plpgsql_check over {string.Join(", ", functions)}: {unexplained.Count} finding(s) neither fixed nor on the allow-list " +
             "(fix each; a deliberate warning goes on AllowList with its reason, and the reason in a comment beside the statement):\n  " +
-            string.Join("\n  ", unexplained));
+            string.Join("\n  ", unexplained.Select(Located)));
         Assert.True(stale.Count == 0,
             "allow-list entries that match no finding any more (remove them):\n  " +
             string.Join("\n  ", stale.Select(a => $"{a.Function} /{a.MessagePattern}/: {a.Reason}")));

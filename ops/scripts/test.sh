@@ -16,6 +16,15 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "PostgreSQL server binaries are missing; installing them" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
+# plpgsql_check, for Integration/Warehouse/PlpgsqlCheckTests (the linter of the warehouse's PL/pgSQL; created
+# in the test database only, the product does not use it). Debian builds it per server major version: it must
+# match the server throwaway-postgres.sh starts (the newest /usr/lib/postgresql/*/bin, or PG_BIN).
+pg_bin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)}
+pg_major=$("$pg_bin/postgres" --version | sed -E 's/^[^0-9]*([0-9]+).*/\1/')
+if ! dpkg-query -W -f='${Status}' "postgresql-$pg_major-plpgsql-check" 2>/dev/null | grep -q 'install ok installed'; then
+  echo "plpgsql_check for PostgreSQL $pg_major is missing; installing Debian's postgresql-$pg_major-plpgsql-check" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "postgresql-$pg_major-plpgsql-check" >/dev/null
+fi
 command -v sqlite3 >/dev/null 2>&1 || true # the tests use Microsoft.Data.Sqlite, no sqlite3 binary needed
 
 # systemd-analyze, for Integration/Ops/SystemdUnitTests (systemd-analyze verify of ops/systemd). Debian's

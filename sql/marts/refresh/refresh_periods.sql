@@ -60,7 +60,8 @@ BEGIN
     SELECT coalesce((SELECT value::numeric FROM ref.indicator_settings WHERE key = 'coverage_threshold'), 0.95)
     INTO v_threshold;
 
-    -- Work tables of this call; a second call in the same transaction starts afresh.
+    -- Work tables of this call; a second call in the same transaction starts afresh. Each is declared to
+    -- plpgsql_check by a PRAGMA string after its creation (a PERFORM of a constant: nothing at run time).
     DROP TABLE IF EXISTS pg_temp.refresh_touched, pg_temp.refresh_cells, pg_temp.refresh_cov_new, pg_temp.refresh_leaf,
                          pg_temp.refresh_cov_old, pg_temp.refresh_rolled, pg_temp.refresh_new, pg_temp.refresh_old,
                          pg_temp.refresh_published, pg_temp.refresh_published_old;
@@ -70,6 +71,7 @@ BEGIN
     -- Temp tables have no statistics until analyzed; without them the planner takes these few rows for
     -- a thousand and sorts the whole of marts.period_sums instead of using its primary key.
     ANALYZE refresh_touched;
+    PERFORM 'PRAGMA:TABLE: refresh_touched (period_kind text, period_start date, period_end date)';
 
     -- Coverage is computed over every touched period (whole years included); facts are read only for
     -- the touched weeks and months.
@@ -80,6 +82,7 @@ BEGIN
     CREATE TEMP TABLE refresh_cells ON COMMIT DROP AS
     SELECT * FROM marts.coverage_cells(v_cov_from, v_cov_to, p_categories);
     ANALYZE refresh_cells;
+    PERFORM 'PRAGMA:TABLE: refresh_cells (category text, source text, stream text, day date, covered boolean)';
 
     -- -----------------------------------------------------------------------------------------------
     -- 1. Coverage per category and touched period.
@@ -138,6 +141,7 @@ BEGIN
     LEFT JOIN day_periods dp ON (dp.category, dp.period_kind, dp.period_start) = (cat.category, t.period_kind, t.period_start)
     WHERE cat.category = ANY (p_categories);
     ANALYZE refresh_cov_new;
+    PERFORM 'PRAGMA:TABLE: refresh_cov_new (category text, kind text, period_kind text, period_start date, period_end date, expected_cells integer, covered_cells integer, expected_days integer, covered_days integer, last_covered_day date, streams text[], missing_streams text[], expected_through date)';
 
     -- -----------------------------------------------------------------------------------------------
     -- 2. The stored sums of the touched periods: only the periods in which a series has facts (V32).
@@ -153,6 +157,7 @@ BEGIN
         value         numeric NULL,
         level_sum     numeric NULL
     ) ON COMMIT DROP;
+    PERFORM 'PRAGMA:TABLE: refresh_new (unit_code text, category text, measure text, period_kind text, period_start date, period_end date, value numeric, level_sum numeric)';
 
     -- 2a. Weeks and months, from the facts of their days: one pass over the facts per leaf unit, then up
     --     the tree. (V10 did both in one statement; the planner then sorted the tree-multiplied rows on text
@@ -227,6 +232,7 @@ BEGIN
     FROM leaf_periods lp
     JOIN refresh_touched t ON (t.period_kind, t.period_start) = (lp.period_kind, lp.period_start);
     ANALYZE refresh_leaf;
+    PERFORM 'PRAGMA:TABLE: refresh_leaf (unit_code text, category text, measure text, period_kind text, period_start date, total numeric, level_sum numeric, end_level numeric)';
 
     -- Up the org tree: each unit's sums count for the unit itself and every ancestor. A unit without
     -- descendants (a village) is its own subtree: its rows pass as they are. Only the few units with a
@@ -249,6 +255,7 @@ BEGIN
     PERFORM set_config('enable_sort', v_enable_sort, true);
     -- Without statistics the next statements take this table for a thousand rows and join it in nested loops.
     ANALYZE refresh_rolled;
+    PERFORM 'PRAGMA:TABLE: refresh_rolled (unit_code text, category text, measure text, period_kind text, period_start date, total numeric, level_sum numeric, end_level numeric)';
 
     INSERT INTO refresh_new (unit_code, category, measure, period_kind, period_start, period_end, value, level_sum)
     WITH
@@ -346,13 +353,16 @@ BEGIN
       AND oc.period_end < current_date
       AND oc.coverage >= v_threshold;
     ANALYZE refresh_published;
+    PERFORM 'PRAGMA:TABLE: refresh_published (category text, period_kind text, period_start date)';
     CREATE TEMP TABLE refresh_published_old ON COMMIT DROP AS
     SELECT v.unit_code, v.category, v.measure, v.period_kind, v.period_start, v.period_end, v.value, v.value_since
     FROM marts.period_values v
     JOIN refresh_published p ON (p.category, p.period_kind, p.period_start) = (v.category, v.period_kind, v.period_start)
     WHERE v.category = ANY (p_categories);
+    PERFORM 'PRAGMA:TABLE: refresh_published_old (unit_code text, category text, measure text, period_kind text, period_start date, period_end date, value numeric, value_since timestamptz)';
 
     CREATE TEMP TABLE refresh_cov_old (LIKE marts.period_coverage) ON COMMIT DROP;
+    PERFORM 'PRAGMA:TABLE: refresh_cov_old (LIKE marts.period_coverage)';
     WITH removed AS (
         DELETE FROM marts.period_coverage c
         USING refresh_touched t
@@ -391,6 +401,7 @@ BEGIN
     JOIN marts.period_sums v ON (v.period_kind, v.period_start) = (t.period_kind, t.period_start)
     WHERE v.category = ANY (p_categories);
     ANALYZE refresh_old;
+    PERFORM 'PRAGMA:TABLE: refresh_old (LIKE marts.period_sums)';
 
     DELETE FROM marts.period_sums v
     USING refresh_old o
@@ -409,16 +420,28 @@ BEGIN
       AND (v.period_end, v.value, v.level_sum) IS DISTINCT FROM (n.period_end, n.value, n.level_sum);
 
     -- A row that was a derived zero keeps the time its zero was known from, if the value is still 0.
-    INSERT INTO marts.period_sums (
-        unit_code, category, measure, period_kind, period_start, period_end, value, level_sum, computed_at, value_since)
-    SELECT n.unit_code, n.category, n.measure, n.period_kind, n.period_start, n.period_end, n.value, n.level_sum, now(),
-           CASE WHEN p.value IS NOT DISTINCT FROM n.value AND p.unit_code IS NOT NULL THEN p.value_since ELSE now() END
-    FROM refresh_new n
-    LEFT JOIN refresh_old o ON (o.category, o.period_kind, o.period_start, o.unit_code, o.measure)
-                             = (n.category, n.period_kind, n.period_start, n.unit_code, n.measure)
-    LEFT JOIN refresh_published_old p ON (p.category, p.period_kind, p.period_start, p.unit_code, p.measure)
-                                       = (n.category, n.period_kind, n.period_start, n.unit_code, n.measure)
-    WHERE o.unit_code IS NULL;
+    -- After a first backfill nothing was stored: insert straight away (an anti-join against an empty table
+    -- is planned as a nested loop that scans it once per new row, minutes for millions of rows).
+    IF EXISTS (SELECT 1 FROM refresh_old) THEN
+        INSERT INTO marts.period_sums (
+            unit_code, category, measure, period_kind, period_start, period_end, value, level_sum, computed_at, value_since)
+        SELECT n.unit_code, n.category, n.measure, n.period_kind, n.period_start, n.period_end, n.value, n.level_sum, now(),
+               CASE WHEN p.value IS NOT DISTINCT FROM n.value AND p.unit_code IS NOT NULL THEN p.value_since ELSE now() END
+        FROM refresh_new n
+        LEFT JOIN refresh_old o ON (o.category, o.period_kind, o.period_start, o.unit_code, o.measure)
+                                 = (n.category, n.period_kind, n.period_start, n.unit_code, n.measure)
+        LEFT JOIN refresh_published_old p ON (p.category, p.period_kind, p.period_start, p.unit_code, p.measure)
+                                           = (n.category, n.period_kind, n.period_start, n.unit_code, n.measure)
+        WHERE o.unit_code IS NULL;
+    ELSE
+        INSERT INTO marts.period_sums (
+            unit_code, category, measure, period_kind, period_start, period_end, value, level_sum, computed_at, value_since)
+        SELECT n.unit_code, n.category, n.measure, n.period_kind, n.period_start, n.period_end, n.value, n.level_sum, now(),
+               CASE WHEN p.value IS NOT DISTINCT FROM n.value AND p.unit_code IS NOT NULL THEN p.value_since ELSE now() END
+        FROM refresh_new n
+        LEFT JOIN refresh_published_old p ON (p.category, p.period_kind, p.period_start, p.unit_code, p.measure)
+                                           = (n.category, n.period_kind, n.period_start, n.unit_code, n.measure);
+    END IF;
 
     -- Published values that changed, as analysts read them before and after (a derived zero included).
     INSERT INTO marts.period_values_history (

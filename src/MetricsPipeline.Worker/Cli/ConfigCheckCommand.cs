@@ -69,5 +69,5 @@ internal static class ConfigCheckCommand
                 throw new InvalidConfigurationException(problems);
             Console.WriteLine("The configuration is valid.");
             return Task.FromResult(VerbHost.Success);
-        }, offline: true, cancellationToken: cancellationToken);
+        }, usesWarehouse: false, cancellationToken: cancellationToken);
 }

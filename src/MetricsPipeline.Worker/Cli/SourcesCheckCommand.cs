@@ -32,7 +32,7 @@ internal static class SourcesCheckCommand
             }
             AnsiConsole.MarkupLine(failed == 0 ? "[green]Every stream checked out.[/]" : $"[red]{failed} stream(s) have problems.[/]");
             return failed == 0 ? VerbHost.Success : VerbHost.Failed;
-        }, cancellationToken: cancellationToken);
+        }, usesWarehouse: false, cancellationToken: cancellationToken); // it reads the sources only: no warehouse needed
 
     private static void Render(StreamInspection i)
     {

@@ -11,7 +11,7 @@ namespace MetricsPipeline.Worker.Cli;
 
 /// <summary>
 /// Runs a verb inside a host: checks the configuration's shape (every key known, every value convertible),
-/// refuses a warehouse whose schema is newer than the build, and turns every failure into a message and an
+/// refuses a warehouse whose schema is newer than the build (verbs that use the warehouse), and turns every failure into a message and an
 /// exit code (<see cref="VerbFailure"/>).
 /// </summary>
 internal static class VerbHost
@@ -27,10 +27,10 @@ internal static class VerbHost
     /// <param name="config">The --config file, if any.</param>
     /// <param name="validatePipeline">Compile the Pipeline section first (verbs that pull need it; migrate must work before sources exist).</param>
     /// <param name="verb">The verb's work.</param>
-    /// <param name="offline">The verb never touches the warehouse (config check): skip the schema check.</param>
+    /// <param name="usesWarehouse">False for verbs that never touch the warehouse (config check, sources check): no schema check, no connection.</param>
     /// <param name="cancellationToken">Cancelled by SIGINT/SIGTERM.</param>
     public static async Task<int> RunAsync(
-        FileInfo? config, bool validatePipeline, Func<IServiceProvider, Task<int>> verb, bool offline = false, CancellationToken cancellationToken = default)
+        FileInfo? config, bool validatePipeline, Func<IServiceProvider, Task<int>> verb, bool usesWarehouse = true, CancellationToken cancellationToken = default)
     {
         // Piped into a file or CI log, Spectre would assume 80 columns and fold every table.
         if (Console.IsOutputRedirected)
@@ -40,7 +40,7 @@ internal static class VerbHost
             using var host = Build(config);
             if (validatePipeline)
                 _ = host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value; // throws with every bad key
-            if (!offline)
+            if (usesWarehouse)
                 await host.Services.GetRequiredService<SchemaCompatibility>().EnsureNotNewerAsync(cancellationToken);
             return await verb(host.Services);
         }

@@ -73,6 +73,21 @@ public sealed class VerbFailureTests
     }
 
     [Fact]
+    public async Task SourcesCheck_WarehouseDown_StillChecksTheSources()
+    {
+        await using var h = await PipelineHarness.CreateAsync("verb_srccheck");
+        var config = WorkerProcess.WriteConfig(h.Directory, $"Host=127.0.0.1;Port={ThrowawayPostgres.FreePort()};Username=metrics;Database=metrics", h.Options);
+
+        var (exitCode, output) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(1), "sources", "check", "--config", config, "--source", "county-oa");
+
+        // sources check reads the sources only: the warehouse being down is not its business.
+        Assert.True(exitCode is 0 or 1, output);
+        Assert.DoesNotContain("Cannot reach the warehouse", output);
+        Assert.Contains("county-oa/documents (postgres)", output);
+        AssertNoStackTrace(output);
+    }
+
+    [Fact]
     public async Task Migrate_AppliedMigrationEdited_ExitsThreeNamingTheFileWithoutAStackTrace()
     {
         await using var h = await PipelineHarness.CreateAsync("verb_edited");

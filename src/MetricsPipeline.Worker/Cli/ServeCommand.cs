@@ -22,7 +22,14 @@ internal static class ServeCommand
             // Taken before the run: RunAsync disposes the service provider when the host has stopped.
             var backgroundServices = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
             // The host stops Quartz on the way out, which waits for running windows (they roll back promptly).
-            await host.RunAsync(cancellationToken);
+            try
+            {
+                await host.RunAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return VerbHost.Success; // stopped by a signal while it was still starting
+            }
             // System.CommandLine cancels the token on SIGINT/SIGTERM: that is the one expected way to stop.
             if (cancellationToken.IsCancellationRequested)
                 return VerbHost.Success;

@@ -17,7 +17,9 @@ public static class PipelineServiceCollectionExtensions
     public static IServiceCollection AddMetricsPipeline(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PipelineOptions>()
-            .Bind(configuration.GetSection(PipelineOptions.SectionName))
+            // Unknown keys and bad values are refused before binding (Configuration/Binding/StrictConfiguration),
+            // for every section; this is the binder's own guard for what binds outside the worker's verbs.
+            .Bind(configuration.GetSection(PipelineOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
 
@@ -26,7 +28,13 @@ public static class PipelineServiceCollectionExtensions
             var connectionString = configuration.GetConnectionString("Warehouse");
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidConfigurationException(["ConnectionStrings:Warehouse: the warehouse connection string is required (or the systemd credential 'warehouse')"]);
-            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            NpgsqlDataSourceBuilder builder;
+            try { builder = new NpgsqlDataSourceBuilder(connectionString); }
+            catch (ArgumentException ex)
+            {
+                // "Keyword not supported: 'hots'": a typo in the connection string is a configuration error, not a crash.
+                throw new InvalidConfigurationException([$"ConnectionStrings:Warehouse: {ex.Message}"]);
+            }
             builder.ConnectionStringBuilder.ApplicationName ??= "metrics-pipeline";
             return builder.Build();
         });
@@ -37,6 +45,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ISourceProvider, MySqlSourceProvider>();
         services.AddSingleton<SourceProviders>();
         services.AddSingleton<WarehouseMigrator>();
+        services.AddSingleton<SchemaCompatibility>();
         services.AddSingleton<ReferenceSync>();
         services.AddSingleton<RunLedger>();
         services.AddSingleton<StatusQueries>();

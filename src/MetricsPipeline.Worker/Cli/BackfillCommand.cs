@@ -15,6 +15,8 @@ internal static class BackfillCommand
                 return VerbHost.InvalidConfiguration;
             }
             var runner = services.GetRequiredService<PipelineRunner>();
+            if (!SourceSelection.IsKnown(source, runner.Sources))
+                return VerbHost.InvalidConfiguration;
             IReadOnlyList<SourceRunResult> results = [];
             await AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -37,7 +39,7 @@ internal static class BackfillCommand
                 });
             RunSummaryTable.Write(results);
             return results.All(r => r.Succeeded) ? VerbHost.Success : VerbHost.Failed;
-        });
+        }, cancellationToken: cancellationToken);
 
     /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder updates).</summary>
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>

@@ -1,10 +1,49 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace MetricsPipeline.Worker.Cli;
 
-/// <summary>The verbs. Exit codes: 0 success, 1 a source or window failed, 2 invalid configuration or usage.</summary>
+/// <summary>
+/// The verbs. Exit codes: 0 success, 1 a run (a source, a window, the verb's work) failed, 2 invalid
+/// configuration or usage, 3 the warehouse is unreachable or its schema does not fit this build.
+/// </summary>
 public static class CommandLine
 {
+    public static readonly Option<bool> VerboseOption = new("--verbose")
+    {
+        Description = "On failure, print the stack trace as well as the message",
+        Recursive = true,
+    };
+
+    /// <summary>Parses and runs a command line; a parse error is a usage error (exit code 2) with one line per problem.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var result = Build().Parse(args);
+        VerbHost.Verbose = result.GetValue(VerboseOption);
+        if (result.Action is ParseErrorAction)
+        {
+            var help = string.Join(' ', CommandPath(result.CommandResult));
+            foreach (var error in result.Errors)
+                Console.Error.WriteLine($"{error.Message} See '{help} --help'.");
+            return VerbHost.InvalidConfiguration;
+        }
+        // On SIGINT/SIGTERM the verb's token is cancelled and the verb is waited for: serve's host then stops
+        // within Host:ShutdownTimeout (a window in progress rolls back), run-once stops after its current
+        // window. System.CommandLine's default would give up after 2 seconds and exit 130/143 under it.
+        return await result.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = Timeout.InfiniteTimeSpan });
+    }
+
+    private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult command)
+    {
+        var names = new Stack<string>();
+        for (System.CommandLine.Parsing.SymbolResult? r = command; r is not null; r = r.Parent)
+        {
+            if (r is System.CommandLine.Parsing.CommandResult c)
+                names.Push(c.Command.Name);
+        }
+        return names;
+    }
+
     public static readonly Option<FileInfo?> ConfigOption = new("--config")
     {
         Description = "A JSON configuration file (same shape as appsettings.json); overrides appsettings.json, overridden by environment variables",
@@ -20,6 +59,7 @@ public static class CommandLine
     {
         var root = new RootCommand("MetricsPipeline: pulls reporting-burden counts from department systems into the warehouse and computes indicators. Without a verb it runs the service.");
         root.Options.Add(ConfigOption);
+        root.Options.Add(VerboseOption);
         root.SetAction((result, ct) => ServeCommand.RunAsync(result.GetValue(ConfigOption), ct));
 
         var serve = new Command("serve", "Run the service: every source on its cron, clustered over the warehouse (the default verb)");
@@ -71,7 +111,12 @@ public static class CommandLine
         report.SetAction((result, ct) => ReportCommand.RunAsync(
             result.GetValue(ConfigOption), result.GetValue(reportPeriod)!, result.GetValue(reportOut)!, result.GetValue(reportUnit), ct));
 
-        foreach (var command in new[] { serve, migrate, runOnce, backfill, status, indicators, sources, report })
+        var configCommand = new Command("config", "Configuration tools");
+        var configCheck = new Command("check", "Validate the configuration offline (no connection to the warehouse or any source): every key known, every value valid, every source and stream compiled; prints what it checked; exit code 0 or 2");
+        configCheck.SetAction((result, ct) => ConfigCheckCommand.RunAsync(result.GetValue(ConfigOption), ct));
+        configCommand.Subcommands.Add(configCheck);
+
+        foreach (var command in new[] { serve, migrate, runOnce, backfill, status, indicators, sources, report, configCommand })
             root.Subcommands.Add(command);
         return root;
     }

@@ -37,7 +37,7 @@ internal static class IndicatorsCommand
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine("Reduction = 1 - value / base (same season of the base year); a blank number is undefined, and Status says why.");
             return VerbHost.Success;
-        });
+        }, cancellationToken: cancellationToken);
 
     private static string Number(decimal? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "";
 

@@ -9,8 +9,10 @@ internal static class RunOnceCommand
         VerbHost.RunAsync(config, validatePipeline: true, async services =>
         {
             var runner = services.GetRequiredService<PipelineRunner>();
+            if (!SourceSelection.IsKnown(source, runner.Sources))
+                return VerbHost.InvalidConfiguration;
             var results = await runner.RunAsync(RunRequest.RunOnce, source, progress: null, cancellationToken);
             RunSummaryTable.Write(results);
             return results.All(r => r.Succeeded) ? VerbHost.Success : VerbHost.Failed;
-        });
+        }, cancellationToken: cancellationToken);
 }

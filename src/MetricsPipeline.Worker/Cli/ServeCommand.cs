@@ -1,23 +1,49 @@
-using MetricsPipeline.Worker.Hosting;
 using MetricsPipeline.Worker.Observability;
 using MetricsPipeline.Worker.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace MetricsPipeline.Worker.Cli;
 
 internal static class ServeCommand
 {
-    public static async Task<int> RunAsync(FileInfo? config, CancellationToken cancellationToken)
-    {
-        return await VerbHost.RunAsync(config, validatePipeline: true, async _ =>
+    /// <summary>
+    /// Runs the service until a stop signal (SIGTERM from systemctl stop, SIGINT) and then exits 0. Stopping
+    /// for any other cause (a hosted service that failed, a stop nobody asked for) exits non-zero, so
+    /// systemd's Restart=on-failure restarts it and the journal says why.
+    /// </summary>
+    public static Task<int> RunAsync(FileInfo? config, CancellationToken cancellationToken) =>
+        VerbHost.RunAsync(config, validatePipeline: true, async _ =>
         {
-            var builder = WorkerHost.CreateBuilder(config, logToStandardError: false);
+            var builder = VerbHost.CheckedBuilder(config, logToStandardError: false);
             builder.AddPipelineScheduling();
             builder.AddObservability(); // metrics and health on 127.0.0.1 (Metrics:Port)
             using var host = builder.Build();
-            // Runs until SIGTERM/SIGINT; the host then stops Quartz, which waits for running windows.
-            await host.RunAsync(cancellationToken);
-            return VerbHost.Success;
-        });
+            // Taken before the run: RunAsync disposes the service provider when the host has stopped.
+            var backgroundServices = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+            // The host stops Quartz on the way out, which waits for running windows (they roll back promptly).
+            try
+            {
+                await host.RunAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return VerbHost.Success; // stopped by a signal while it was still starting
+            }
+            // System.CommandLine cancels the token on SIGINT/SIGTERM: that is the one expected way to stop.
+            if (cancellationToken.IsCancellationRequested)
+                return VerbHost.Success;
+            throw WhyItStopped(backgroundServices);
+        }, cancellationToken: cancellationToken);
+
+    private static Exception WhyItStopped(IEnumerable<BackgroundService> services)
+    {
+        var failed = services.FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });
+        if (failed?.ExecuteTask?.Exception?.GetBaseException() is { } cause)
+            return new ServeStoppedException($"serve stopped without a stop signal: {failed.GetType().Name} failed: {cause.Message}", cause);
+        return new ServeStoppedException("serve stopped without a stop signal (the host was asked to stop from inside); see the log lines above", null);
     }
 }
+
+/// <summary>The service ended for a reason other than a stop signal; the inner exception, if any, is the cause.</summary>
+internal sealed class ServeStoppedException(string message, Exception? inner) : Exception(message, inner);

@@ -15,12 +15,10 @@ internal static class SourcesCheckCommand
         {
             var options = services.GetRequiredService<IOptions<PipelineOptions>>().Value;
             var inspector = services.GetRequiredService<SourceInspector>();
-            var sources = PipelinePlan.CompileOrThrow(options).Where(s => sourceName is null || s.Name == sourceName).ToList();
-            if (sources.Count == 0)
-            {
-                Console.Error.WriteLine($"no source named '{sourceName}' is configured");
+            var all = PipelinePlan.CompileOrThrow(options);
+            if (!SourceSelection.IsKnown(sourceName, all))
                 return VerbHost.InvalidConfiguration;
-            }
+            var sources = all.Where(s => sourceName is null || s.Name == sourceName).ToList();
             var knownUnits = OrgUnitsFile.Read(options.OrgUnits).Select(u => u.Code).ToHashSet(StringComparer.Ordinal);
             var failed = 0;
             foreach (var source in sources)
@@ -34,7 +32,7 @@ internal static class SourcesCheckCommand
             }
             AnsiConsole.MarkupLine(failed == 0 ? "[green]Every stream checked out.[/]" : $"[red]{failed} stream(s) have problems.[/]");
             return failed == 0 ? VerbHost.Success : VerbHost.Failed;
-        });
+        }, usesWarehouse: false, cancellationToken: cancellationToken); // it reads the sources only: no warehouse needed
 
     private static void Render(StreamInspection i)
     {

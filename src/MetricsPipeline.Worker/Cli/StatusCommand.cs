@@ -44,5 +44,5 @@ internal static class StatusCommand
                 : $"Indicator refresh: [yellow]{backlog.Loads:N0} loads waiting[/] since {backlog.OldestQueuedAt:yyyy-MM-dd HH:mm:ss} UTC " +
                   "(the service refreshes them every Pipeline:Indicators:RefreshInterval; run-once also does)");
             return VerbHost.Success;
-        });
+        }, cancellationToken: cancellationToken);
 }

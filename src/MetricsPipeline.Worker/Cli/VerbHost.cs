@@ -1,60 +1,63 @@
 using MetricsPipeline.Configuration;
+using MetricsPipeline.Warehouse;
+using MetricsPipeline.Worker.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using MetricsPipeline.Worker.Hosting;
-using Npgsql;
 using Spectre.Console;
 
 namespace MetricsPipeline.Worker.Cli;
 
-/// <summary>Runs a verb inside a host and turns configuration and connection problems into clear messages and exit codes.</summary>
+/// <summary>
+/// Runs a verb inside a host: checks the configuration's shape (every key known, every value convertible),
+/// refuses a warehouse whose schema is newer than the build (verbs that use the warehouse), and turns every failure into a message and an
+/// exit code (<see cref="VerbFailure"/>).
+/// </summary>
 internal static class VerbHost
 {
     public const int Success = 0;
     public const int Failed = 1;
     public const int InvalidConfiguration = 2;
+    public const int WarehouseUnavailable = 3;
 
-    public static async Task<int> RunAsync(FileInfo? config, bool validatePipeline, Func<IServiceProvider, Task<int>> verb)
+    /// <summary>Set from --verbose: failures print their stack trace as well.</summary>
+    public static bool Verbose { get; set; }
+
+    /// <param name="config">The --config file, if any.</param>
+    /// <param name="validatePipeline">Compile the Pipeline section first (verbs that pull need it; migrate must work before sources exist).</param>
+    /// <param name="verb">The verb's work.</param>
+    /// <param name="usesWarehouse">False for verbs that never touch the warehouse (config check, sources check): no schema check, no connection.</param>
+    /// <param name="cancellationToken">Cancelled by SIGINT/SIGTERM.</param>
+    public static async Task<int> RunAsync(
+        FileInfo? config, bool validatePipeline, Func<IServiceProvider, Task<int>> verb, bool usesWarehouse = true, CancellationToken cancellationToken = default)
     {
         // Piped into a file or CI log, Spectre would assume 80 columns and fold every table.
         if (Console.IsOutputRedirected)
             AnsiConsole.Profile.Width = 180;
         try
         {
-            var builder = WorkerHost.CreateBuilder(config, logToStandardError: true);
-            using var host = builder.Build();
+            using var host = Build(config);
             if (validatePipeline)
                 _ = host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value; // throws with every bad key
+            if (usesWarehouse)
+                await host.Services.GetRequiredService<SchemaCompatibility>().EnsureNotNewerAsync(cancellationToken);
             return await verb(host.Services);
         }
-        catch (Exception ex) when (ConfigurationProblem(ex) is { } problems)
+        catch (Exception ex)
         {
-            Console.Error.WriteLine("Configuration error, nothing was done:");
-            foreach (var problem in problems)
-                Console.Error.WriteLine("  - " + problem);
-            return InvalidConfiguration;
-        }
-        catch (MetricsPipeline.Pipeline.IndicatorRefreshException ex)
-        {
-            // The loads committed; only the marts are behind. Say so, and what catches them up.
-            Console.Error.WriteLine(ex.Message);
-            return Failed;
-        }
-        catch (NpgsqlException ex) when (ex is not PostgresException || ((PostgresException)ex).SqlState.StartsWith("28", StringComparison.Ordinal) || ((PostgresException)ex).SqlState == "3D000")
-        {
-            Console.Error.WriteLine($"Cannot reach the warehouse (ConnectionStrings:Warehouse): {ex.Message}");
-            return Failed;
+            return VerbFailure.Report(ex, Verbose, cancellationToken);
         }
     }
 
-    private static IReadOnlyList<string>? ConfigurationProblem(Exception ex) => ex switch
-    {
-        OptionsValidationException options => options.Failures.SelectMany(f => f.Split("; ")).ToList(),
-        InvalidConfigurationException config => config.Errors,
-        _ when ex.InnerException is { } inner => ConfigurationProblem(inner),
-        _ => null,
-    };
+    /// <summary>The verb's host, after its configuration passed the strict check (a bad key or value throws, naming it).</summary>
+    public static IHost Build(FileInfo? config) => CheckedBuilder(config, logToStandardError: true).Build();
 
-    public static void WriteTable(Table table) => AnsiConsole.Write(table);
+    /// <summary>A host builder whose configuration passed the strict check; serve adds its services to it.</summary>
+    public static HostApplicationBuilder CheckedBuilder(FileInfo? config, bool logToStandardError)
+    {
+        var builder = WorkerHost.CreateBuilder(config, logToStandardError);
+        ConfigurationSections.Schema.ThrowIfInvalid(builder.Configuration);
+        return builder;
+    }
 }

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using MetricsPipeline.Normalize;
 using MetricsPipeline.Sources;
-using Quartz;
 
 namespace MetricsPipeline.Configuration;
 
@@ -22,9 +21,13 @@ public static partial class PipelinePlan
     [GeneratedRegex(@"^\d{4}$")]
     private static partial Regex YearPattern();
 
-    public static IReadOnlyList<SourcePlan> Compile(PipelineOptions options, out List<string> errors)
+    /// <param name="options">The bound Pipeline section.</param>
+    /// <param name="errors">One line per problem, named by its configuration key.</param>
+    /// <param name="clock">The clock a schedule must fire after (the system clock by default).</param>
+    public static IReadOnlyList<SourcePlan> Compile(PipelineOptions options, out List<string> errors, TimeProvider? clock = null)
     {
         errors = [];
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
         var taxonomy = CompileTaxonomy(options, errors);
         ValidateGlobals(options, taxonomy, errors);
 
@@ -36,7 +39,7 @@ public static partial class PipelinePlan
             var key = $"Pipeline:Sources:{i}";
             if (!sourceNames.Add(source.Name))
                 errors.Add($"{key}:Name: duplicate source name '{source.Name}'");
-            var plan = CompileSource(source, key, taxonomy, errors);
+            var plan = CompileSource(source, key, taxonomy, now, errors);
             if (plan is not null)
                 plans.Add(plan);
         }
@@ -118,7 +121,7 @@ public static partial class PipelinePlan
             ? taxonomy.All.Any(c => Taxonomy.FamilyOf(c.Name) == pattern[..^2])
             : taxonomy.Contains(pattern);
 
-    private static SourcePlan? CompileSource(SourceOptions source, string key, Taxonomy taxonomy, List<string> errors)
+    private static SourcePlan? CompileSource(SourceOptions source, string key, Taxonomy taxonomy, DateTimeOffset now, List<string> errors)
     {
         var before = errors.Count;
         if (!NamePattern().IsMatch(source.Name ?? ""))
@@ -130,14 +133,11 @@ public static partial class PipelinePlan
             errors.Add($"{key}:ConnectionString: is required");
         if (source.MaxGroupsPerWindow < 1)
             errors.Add($"{key}:MaxGroupsPerWindow: must be positive");
-        if (!CronExpression.TryParse(source.Schedule ?? "", out _))
-            errors.Add($"{key}:Schedule: '{source.Schedule}' is not a valid Quartz cron expression (seconds first, e.g. \"0 0/15 * * * ?\")");
-        TimeZoneInfo? zone = null;
-        try { zone = TimeZoneInfo.FindSystemTimeZoneById(source.TimeZone ?? ""); }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
-        {
-            errors.Add($"{key}:TimeZone: unknown time zone '{source.TimeZone}' (use an IANA name such as Asia/Shanghai)");
-        }
+        var zone = ScheduleRules.FindIanaZone(source.TimeZone, out var zoneProblem);
+        if (zoneProblem is not null)
+            errors.Add($"{key}:TimeZone: {zoneProblem}");
+        if (ScheduleRules.CronProblem(source.Schedule, zone ?? TimeZoneInfo.Utc, now) is { } cronProblem)
+            errors.Add($"{key}:Schedule: {cronProblem}");
         if (source.LookbackDays is < 0 or > 366)
             errors.Add($"{key}:LookbackDays: must be between 0 and 366");
         if (source.QueryTimeout <= TimeSpan.Zero || source.QueryTimeout > TimeSpan.FromDays(1))

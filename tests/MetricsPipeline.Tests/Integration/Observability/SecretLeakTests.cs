@@ -68,7 +68,7 @@ public sealed class SecretLeakTests
         var deadWarehouse = WorkerProcess.WriteConfig(h.Directory, $"Host=127.0.0.1;Port={closedPort};Username=metrics;Password={Secret};Database=metrics", options, verbose);
         (exit, text) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(2), "run-once", "--config", deadWarehouse);
         outputs.Add(("run-once with the warehouse down", text));
-        Assert.Equal(1, exit);
+        Assert.Equal(3, exit);
         Assert.Contains("Cannot reach the warehouse", text);
         (exit, text) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(2), "status", "--config", deadWarehouse);
         outputs.Add(("status with the warehouse down", text));

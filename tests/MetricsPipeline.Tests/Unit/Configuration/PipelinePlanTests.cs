@@ -70,6 +70,8 @@ public sealed class PipelinePlanTests : IDisposable
         { "bad working hours", o => o.Indicators.WorkingHoursPerFteYear = 0, "Pipeline:Indicators:WorkingHoursPerFteYear" },
         { "refresh interval zero", o => o.Indicators.RefreshInterval = TimeSpan.Zero, "Pipeline:Indicators:RefreshInterval" },
         { "refresh interval over a day", o => o.Indicators.RefreshInterval = TimeSpan.FromDays(2), "Pipeline:Indicators:RefreshInterval" },
+        { "cron that never fires", o => o.Sources[0].Schedule = "0 0 0 30 2 ?", "Pipeline:Sources:0:Schedule: '0 0 0 30 2 ?' never fires in the next 5 years" },
+        { "windows zone id", o => o.Sources[0].TimeZone = "China Standard Time", "Pipeline:Sources:0:TimeZone: 'China Standard Time' is a Windows time zone id; write its IANA id 'Asia/Shanghai'" },
     };
 
     [Theory]

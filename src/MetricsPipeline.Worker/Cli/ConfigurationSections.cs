@@ -1,0 +1,31 @@
+using MetricsPipeline.Configuration;
+using MetricsPipeline.Configuration.Binding;
+using MetricsPipeline.Worker.Observability;
+using MetricsPipeline.Worker.Scheduling;
+using Microsoft.Extensions.Hosting;
+
+namespace MetricsPipeline.Worker.Cli;
+
+/// <summary>
+/// Every top-level section the worker reads, with the options class it binds to. A new section must be
+/// listed here, or a configuration file holding it is refused as unknown.
+/// </summary>
+internal static class ConfigurationSections
+{
+    private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [ConnectionStringsOptions.SectionName] = typeof(ConnectionStringsOptions),
+        [PipelineOptions.SectionName] = typeof(PipelineOptions),
+        [SchedulerOptions.SectionName] = typeof(SchedulerOptions),
+        [MetricsOptions.SectionName] = typeof(MetricsOptions),
+        ["Host"] = typeof(HostOptions),
+    };
+
+    /// <summary>The sections checked key by key, in the order config check names them.</summary>
+    public static IEnumerable<string> Names => Sections.Keys;
+
+    public static readonly ConfigurationSchema Schema = new(
+        Sections,
+        // Logging's keys are category names (Logging:LogLevel:Npgsql.Command), read by Microsoft.Extensions.Logging.
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Logging" });
+}

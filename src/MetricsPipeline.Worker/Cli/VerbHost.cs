@@ -24,6 +24,8 @@ internal static class VerbHost
         {
             var builder = WorkerHost.CreateBuilder(config, logToStandardError: true);
             using var host = builder.Build();
+            // Verbs other than serve never start the host, so the tracer (when OTLP is configured) is created here.
+            Observability.TracingExtensions.StartTracing(host.Services);
             if (validatePipeline)
                 _ = host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value; // throws with every bad key
             return await verb(host.Services);

@@ -12,6 +12,13 @@ public static class TracingExtensions
     public static readonly string[] EndpointKeys = ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"];
 
     /// <summary>
+    /// Creates the tracer, if tracing is configured, so it listens from now on. A started host does this itself
+    /// (OpenTelemetry's hosted service); the one-shot verbs build their host without starting it. Disposing the
+    /// host flushes the spans still batched.
+    /// </summary>
+    public static void StartTracing(IServiceProvider services) => _ = services.GetService(typeof(TracerProvider));
+
+    /// <summary>
     /// Exports the pipeline's spans (<see cref="PipelineActivities"/>) over OTLP when an endpoint is configured, in
     /// every verb. The exporter reads the standard OTEL_EXPORTER_OTLP_* settings (endpoint, protocol grpc or
     /// http/protobuf, headers) from configuration: environment variables, or the same names as top-level keys of

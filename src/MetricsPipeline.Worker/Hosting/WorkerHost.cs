@@ -69,6 +69,9 @@ public static class WorkerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
         builder.Services.Configure<HostOptions>(builder.Configuration.GetSection("Host"));
 
+        // ASP.NET Core logs every request at Information: two lines per scrape would bury the pipeline's own events.
+        // Registered before the configuration, so Logging:LogLevel:Microsoft.AspNetCore still overrides it.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         var underSystemd = SystemdHelpers.IsSystemdService();
         if (underSystemd)

@@ -153,6 +153,18 @@ public sealed class ServeMetricsTests
         Assert.Contains($"Metrics:Port: 127.0.0.1:{port} is already in use", output);
     }
 
+    [Fact]
+    public async Task Serve_ListenAddressNotAnIpAddress_StopsWithAConfigurationErrorNamingTheKey()
+    {
+        await using var h = await PipelineHarness.CreateAsync("serve_address");
+        var config = WorkerProcess.WriteConfig(h.Directory, h.Warehouse, h.Options, new { Metrics = new { ListenAddress = "metrics.example", Port = ThrowawayPostgres.FreePort() } });
+
+        var (exitCode, output) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(1), "serve", "--config", config);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Metrics:ListenAddress: 'metrics.example' must be an IP address such as 127.0.0.1", output);
+    }
+
     private static async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(HttpClient http)
     {
         try { return PrometheusSample.Parse(await http.GetStringAsync("/metrics")); }

@@ -19,9 +19,11 @@ public sealed class OtlpExportTests
         h.Options.History.From = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-5);
         h.Options.Sources[0].Streams.RemoveAt(1);
         h.Options.Sources.RemoveAt(1);
-        var config = WorkerProcess.WriteConfig(h.Directory, h.Warehouse, h.Options);
-
         var port = ThrowawayPostgres.FreePort();
+        // The endpoint as a top-level key of the configuration file, the protocol as an environment variable: the
+        // exporter reads its standard settings from either.
+        var config = WorkerProcess.WriteConfig(h.Directory, h.Warehouse, h.Options, new { OTEL_EXPORTER_OTLP_ENDPOINT = $"http://127.0.0.1:{port}" });
+
         using var receiver = new HttpListener();
         receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
         receiver.Start();
@@ -32,7 +34,6 @@ public sealed class OtlpExportTests
         foreach (var argument in new[] { WorkerProcess.WorkerDll, "run-once", "--config", config })
             info.ArgumentList.Add(argument);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        info.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}";
         info.Environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         using var worker = Process.Start(info)!;
         var output = new ProcessOutput(worker);

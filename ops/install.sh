@@ -125,6 +125,15 @@ if command -v systemd-analyze >/dev/null; then
   # Offline check of the installed unit (syntax, executable present); works without systemd as PID 1.
   systemd-analyze verify "$unit_dir/$service.service"
   say "unit verified"
+  # The sandbox's rating (README, "The unit's sandbox"; the tests hold the repository's unit at <= 2.0). --offline
+  # needs systemd >= 250; older versions rate the unit only once it is loaded (systemd-analyze security $service).
+  if systemd-analyze security --help 2>/dev/null | grep -q -- '--offline'; then
+    if level=$(systemd-analyze security --offline=yes --threshold=20 "$unit_dir/$service.service" 2>&1 | tail -n 1); then
+      say "${level#→ }"
+    else
+      say "WARNING: the installed unit is rated above 2.0 (${level#→ }); compare it with $unit_src"
+    fi
+  fi
 fi
 
 # --- Warehouse schema --------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ var exitCode = await WorkerRun.TerminateAsync(worker, TimeSpan.FromSeconds(120))
 // Slots at the very end may still have been running at the stop; slots in the warm-up are not judged.
 var judgedFrom = started.AddSeconds(arguments.WarmupSeconds);
 var judgedTo = stoppedAt.AddSeconds(-(arguments.IntervalSeconds + 5));
-var busySkips = File.ReadLines(log).Count(l => l.Contains("[1004]", StringComparison.Ordinal));
+var busySkips = File.ReadLines(log).Count(l => l.Contains("[71004]", StringComparison.Ordinal));
 var report = await SoakReport.ComputeAsync(arguments, warehouse, judgedFrom, judgedTo, samples, TimeSpan.FromSeconds(arguments.WarmupSeconds), busySkips, exitCode, log);
 report.Print(arguments, judgedFrom, judgedTo);
 return report.TargetsMet ? 0 : 1;

@@ -61,10 +61,10 @@ internal sealed record SoakReport(
             RefreshRounds(workerLog).Select(r => r.Ms).Order().ToList(), RefreshRounds(workerLog).Sum(r => r.Loads));
     }
 
-    /// <summary>The worker's "Indicators refreshed" log lines (event 1401): loads merged and milliseconds per round.</summary>
+    /// <summary>The worker's "Indicators refreshed" log lines (event 71401): loads merged and milliseconds per round.</summary>
     private static IEnumerable<(long Loads, double Ms)> RefreshRounds(string workerLog)
     {
-        var pattern = new System.Text.RegularExpressions.Regex(@"\[1401\].*?for (\d+) queued loads.* in (\d+) ms");
+        var pattern = new System.Text.RegularExpressions.Regex(@"\[71401\].*?for (\d+) queued loads.* in (\d+) ms");
         foreach (var line in File.ReadLines(workerLog))
         {
             if (pattern.Match(line) is { Success: true } m)
@@ -99,7 +99,7 @@ internal sealed record SoakReport(
         Console.WriteLine($"  missed fires          {Missed:N0}{(MissedExamples.Count > 0 ? " e.g. " + string.Join(", ", MissedExamples) : "")}");
         Console.WriteLine($"  slots run twice       {Duplicates:N0}");
         Console.WriteLine($"  failed runs           {FailedRuns:N0}");
-        Console.WriteLine($"  busy skips (1004)     {BusySkips:N0}");
+        Console.WriteLine($"  busy skips (71004)    {BusySkips:N0}");
         Console.WriteLine($"  scheduling lag        p50 {S(LagP50)} s, p99 {S(LagP99)} s, max {S(LagMax)} s (run start minus its cron slot)");
         Console.WriteLine($"  run duration          p50 {S(RunP50)} s, p99 {S(RunP99)} s");
         Console.WriteLine($"  warehouse sessions    max {MaxSessions} (pipeline {MaxPipelineSessions}, scheduler {MaxSchedulerSessions}); bound 2 x Maximum Pool Size = {SessionBound}");

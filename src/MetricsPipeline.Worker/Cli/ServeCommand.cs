@@ -1,5 +1,7 @@
+using MetricsPipeline.Worker.Hosting;
 using MetricsPipeline.Worker.Observability;
 using MetricsPipeline.Worker.Scheduling;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -13,12 +15,10 @@ internal static class ServeCommand
     /// systemd's Restart=on-failure restarts it and the journal says why.
     /// </summary>
     public static Task<int> RunAsync(FileInfo? config, CancellationToken cancellationToken) =>
-        VerbHost.RunAsync(config, validatePipeline: true, async _ =>
+        VerbHost.RunAsync(config, validatePipeline: true, async services =>
         {
-            var builder = VerbHost.CheckedBuilder(config, logToStandardError: false);
-            builder.AddPipelineScheduling();
-            builder.AddObservability(); // metrics and health on 127.0.0.1 (Metrics:Port)
-            using var host = builder.Build();
+            // The configuration passed the strict check when the verb's host was built (VerbHost).
+            using var host = BuildHost(config, services);
             // Taken before the run: RunAsync disposes the service provider when the host has stopped.
             var backgroundServices = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
             // The host stops Quartz on the way out, which waits for running windows (they roll back promptly).
@@ -42,6 +42,24 @@ internal static class ServeCommand
         if (failed?.ExecuteTask?.Exception?.GetBaseException() is { } cause)
             return new ServeStoppedException($"serve stopped without a stop signal: {failed.GetType().Name} failed: {cause.Message}", cause);
         return new ServeStoppedException("serve stopped without a stop signal (the host was asked to stop from inside); see the log lines above", null);
+    }
+
+    /// <summary>
+    /// The scheduler, in a web application serving /metrics and /health/* (Metrics:Enabled, the default), or in a
+    /// plain host without a listening socket.
+    /// </summary>
+    private static IHost BuildHost(FileInfo? config, IServiceProvider validated)
+    {
+        if (!ObservabilityExtensions.MetricsEnabled(validated.GetRequiredService<IConfiguration>()))
+        {
+            var plain = WorkerHost.CreateBuilder(config, logToStandardError: false);
+            plain.AddPipelineScheduling();
+            return plain.Build();
+        }
+        var builder = WorkerHost.CreateWebBuilder(config);
+        builder.AddPipelineScheduling();
+        builder.AddObservability();
+        return builder.Build().MapObservability();
     }
 }
 

@@ -38,6 +38,8 @@ internal static class VerbHost
         try
         {
             using var host = Build(config);
+            // Verbs other than serve never start the host, so the tracer (when OTLP is configured) is created here.
+            Observability.TracingExtensions.StartTracing(host.Services);
             if (validatePipeline)
                 _ = host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value; // throws with every bad key
             if (usesWarehouse)

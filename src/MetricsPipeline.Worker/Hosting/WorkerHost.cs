@@ -1,4 +1,6 @@
 using MetricsPipeline.Configuration;
+using MetricsPipeline.Worker.Observability;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,9 +22,31 @@ public static class WorkerHost
         {
             DisableDefaults = true,
             ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
+            EnvironmentName = EnvironmentName,
         });
+        Configure(builder, configFile, logToStandardError);
+        return builder;
+    }
 
+    /// <summary>
+    /// The same host as <see cref="CreateBuilder"/> with an ASP.NET Core server in it, for serve with its metrics and
+    /// health endpoint. Empty: no configuration source, logger or server beyond the ones added here.
+    /// </summary>
+    public static WebApplicationBuilder CreateWebBuilder(FileInfo? configFile)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = EnvironmentName,
+        });
+        Configure(builder, configFile, logToStandardError: false);
+        return builder;
+    }
+
+    private static string EnvironmentName => Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production;
+
+    private static void Configure(IHostApplicationBuilder builder, FileInfo? configFile, bool logToStandardError)
+    {
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
         if (configFile is not null)
         {
@@ -45,21 +69,17 @@ public static class WorkerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90));
         builder.Services.Configure<HostOptions>(builder.Configuration.GetSection("Host"));
 
+        // ASP.NET Core logs every request at Information: two lines per scrape would bury the pipeline's own events.
+        // Registered before the configuration, so Logging:LogLevel:Microsoft.AspNetCore still overrides it.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        if (SystemdHelpers.IsSystemdService())
-        {
-            builder.Services.AddSystemd(); // sd_notify READY/STOPPING and journal-formatted console logs
-        }
-        else
-        {
-            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
-            // Verbs print their results on stdout; logs go to stderr so the two never mix.
-            if (logToStandardError)
-                builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        }
+        var underSystemd = SystemdHelpers.IsSystemdService();
+        if (underSystemd)
+            builder.Services.AddSystemd(); // sd_notify READY=1 / STOPPING=1 on NOTIFY_SOCKET
+        builder.Logging.AddWorkerConsole(builder.Configuration, underSystemd, logToStandardError);
 
         builder.Services.AddMetricsPipeline(builder.Configuration);
-        return builder;
+        builder.AddPipelineTracing();
     }
 
     private static void AddSystemdCredentials(IConfigurationBuilder configuration)

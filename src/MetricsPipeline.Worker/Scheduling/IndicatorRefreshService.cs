@@ -61,7 +61,7 @@ public sealed class IndicatorRefreshService(
 
 internal static partial class SchedulingLog
 {
-    [LoggerMessage(EventId = 1403, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 71403, Level = LogLevel.Warning,
         Message = "Indicator refresh round failed; queued loads stay queued and the next round retries: {Reason}")]
     public static partial void IndicatorRefreshFailed(ILogger logger, string reason);
 }

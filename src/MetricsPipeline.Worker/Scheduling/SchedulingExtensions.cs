@@ -15,7 +15,7 @@ public static class SchedulingExtensions
     /// node can, then the normal schedule resumes (FireAndProceed). Windows are re-pulled from the last
     /// covered day, so one catch-up run covers every missed fire.
     /// </summary>
-    public static HostApplicationBuilder AddPipelineScheduling(this HostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddPipelineScheduling(this IHostApplicationBuilder builder)
     {
         var scheduler = builder.Configuration.GetSection(SchedulerOptions.SectionName).Get<SchedulerOptions>() ?? new SchedulerOptions();
 

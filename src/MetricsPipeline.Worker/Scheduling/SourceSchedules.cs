@@ -64,12 +64,12 @@ public sealed partial class SourceSchedules(ISchedulerFactory schedulers, IOptio
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Removed the scheduled job of source {Source}, which is no longer configured")]
+    [LoggerMessage(EventId = 72001, Level = LogLevel.Information, Message = "Removed the scheduled job of source {Source}, which is no longer configured")]
     private static partial void JobRemoved(ILogger logger, string source);
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Scheduled source {Source} on cron {Cron} in {TimeZone}")]
+    [LoggerMessage(EventId = 74001, Level = LogLevel.Information, Message = "Scheduled source {Source} on cron {Cron} in {TimeZone}")]
     private static partial void TriggerCreated(ILogger logger, string source, string cron, string timeZone);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Rescheduled source {Source}: cron {OldCron} in {OldTimeZone} is now {Cron} in {TimeZone}")]
+    [LoggerMessage(EventId = 74002, Level = LogLevel.Information, Message = "Rescheduled source {Source}: cron {OldCron} in {OldTimeZone} is now {Cron} in {TimeZone}")]
     private static partial void TriggerChanged(ILogger logger, string source, string oldCron, string oldTimeZone, string cron, string timeZone);
 }

@@ -26,12 +26,16 @@ public sealed class IndicatorRefresher(NpgsqlDataSource warehouse, PipelineMetri
     public async Task<IndicatorRefreshResult> RefreshQueuedAsync(bool wait, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        using var activity = PipelineActivities.StartIndicatorRefresh()?.SetTag("metrics_pipeline.refresh.wait", wait);
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (!wait && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "SELECT pg_try_advisory_xact_lock(@key)", new { key = RefreshLockKey }, transaction,
                 commandType: CommandType.Text, cancellationToken: cancellationToken)))
+        {
+            activity.SetOutcome(null, "busy");
             return IndicatorRefreshResult.Busy;
+        }
 
         // No command timeout: a refresh after a backfill of years may take minutes; cancellation still stops it.
         var ranges = (await connection.QueryAsync<RefreshedRange>(new CommandDefinition("""
@@ -40,6 +44,8 @@ public sealed class IndicatorRefresher(NpgsqlDataSource warehouse, PipelineMetri
         await transaction.CommitAsync(cancellationToken);
 
         var result = new IndicatorRefreshResult(ranges, watch.Elapsed, WasBusy: false);
+        activity?.SetTag("metrics_pipeline.refresh.loads", result.Loads).SetTag("metrics_pipeline.refresh.ranges", ranges.Count)
+            .SetOutcome(null);
         if (ranges.Count > 0)
         {
             metrics.IndicatorsRefreshed(result);
@@ -83,11 +89,11 @@ public sealed record RefreshBacklog
 
 internal static partial class IndicatorLog
 {
-    [LoggerMessage(EventId = 1401, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 71401, Level = LogLevel.Information,
         Message = "Indicators refreshed for {Loads} queued loads in {Ranges} day ranges ({Days}) in {ElapsedMs:F0} ms")]
     public static partial void Refreshed(ILogger logger, int loads, int ranges, string days, double elapsedMs);
 
-    [LoggerMessage(EventId = 1402, Level = LogLevel.Error,
+    [LoggerMessage(EventId = 71402, Level = LogLevel.Error,
         Message = "Indicator refresh failed; the queued loads stay queued for the next attempt: {Reason}")]
     public static partial void RefreshFailed(ILogger logger, Exception exception, string reason);
 }

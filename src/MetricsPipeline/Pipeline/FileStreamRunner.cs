@@ -1,5 +1,6 @@
 using Dapper;
 using MetricsPipeline.Configuration;
+using MetricsPipeline.Pipeline.Telemetry;
 using MetricsPipeline.Sources.Files;
 using MetricsPipeline.Warehouse;
 using Microsoft.Extensions.Logging;
@@ -52,9 +53,11 @@ public sealed partial class FileStreamRunner(
             var hash = await FileDropScanner.HashAsync(file, cancellationToken);
             if (loaded is not null && loaded.Hash == hash)
                 continue;
+            using var activity = PipelineActivities.StartWindow(source.Name, stream.Name, null, file.Name);
             try
             {
                 var outcome = await loader.LoadAsync(runId, source, stream, file, hash, historyFrom, knownUnits, cancellationToken);
+                activity.Succeeded(outcome);
                 outcomes.Add(outcome);
                 FileLoaded(logger, source.Name, stream.Name, file.Name, outcome.Counts.SourceRows, outcome.Counts.FactRows, outcome.Counts.QuarantinedRows);
                 progress?.Report(new WindowProgress(source.Name, stream.Name, outcome.Window, index, ready.Count, outcome, null));
@@ -63,6 +66,7 @@ public sealed partial class FileStreamRunner(
             {
                 var message = $"{source.Name}/{stream.Name} file '{file.Name}': {ex.InnerException?.Message ?? ex.Message}";
                 FileFailed(logger, ex.InnerException ?? ex, source.Name, stream.Name, file.Name, message);
+                activity.SetDays(ex.Window).SetOutcome(message);
                 await ledger.RecordFailedWindowAsync(runId, source.Name, stream.Name, ex.Window, ex.StartedAt, clock.GetUtcNow(), ex.Counts,
                     message, CancellationToken.None, fileName: file.Name, fileHash: hash);
                 progress?.Report(new WindowProgress(source.Name, stream.Name, ex.Window, index, ready.Count, null, message));
@@ -100,15 +104,15 @@ public sealed partial class FileStreamRunner(
         public bool Retracted { get; init; }
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Loaded {Source}/{Stream} file {File}: {Rows} data lines = {FactRows} in facts + {QuarantinedRows} quarantined")]
+    [LoggerMessage(EventId = 71201, Level = LogLevel.Information, Message = "Loaded {Source}/{Stream} file {File}: {Rows} data lines = {FactRows} in facts + {QuarantinedRows} quarantined")]
     private static partial void FileLoaded(ILogger logger, string source, string stream, string file, long rows, long factRows, long quarantinedRows);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "File {File} of {Source}/{Stream} failed and rolled back: {Reason}")]
+    [LoggerMessage(EventId = 71202, Level = LogLevel.Error, Message = "File {File} of {Source}/{Stream} failed and rolled back: {Reason}")]
     private static partial void FileFailed(ILogger logger, Exception exception, string source, string stream, string file, string reason);
 
-    [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "File {File} of {Source}/{Stream} waits for the next run: {Reason}")]
+    [LoggerMessage(EventId = 71203, Level = LogLevel.Information, Message = "File {File} of {Source}/{Stream} waits for the next run: {Reason}")]
     private static partial void FileWaiting(ILogger logger, string source, string stream, string file, string reason);
 
-    [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "File {File} of {Source}/{Stream} was removed from the folder; its contribution is retracted")]
+    [LoggerMessage(EventId = 71204, Level = LogLevel.Information, Message = "File {File} of {Source}/{Stream} was removed from the folder; its contribution is retracted")]
     private static partial void FileRetracted(ILogger logger, string source, string stream, string file);
 }

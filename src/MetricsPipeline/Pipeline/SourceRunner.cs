@@ -51,11 +51,13 @@ public sealed class SourceRunner(
     public async Task<SourceRunResult> RunAsync(SourcePlan source, RunRequest request, IProgress<WindowProgress>? progress, CancellationToken cancellationToken)
     {
         var runWatch = System.Diagnostics.Stopwatch.StartNew();
+        using var activity = PipelineActivities.StartRun(source.Name, request.Trigger);
         await using var sourceLock = await SourceLock.TryAcquireAsync(warehouse, source.Name, cancellationToken);
         if (sourceLock is null)
         {
             Log.SourceBusy(logger, source.Name);
             metrics.RunFinished(source.Name, "busy", runWatch.Elapsed);
+            activity.SetOutcome(null, "busy");
             return SourceRunResult.Busy(source.Name);
         }
 
@@ -64,11 +66,15 @@ public sealed class SourceRunner(
             // A recovered firing of a run that had finished: every scheduled slot runs exactly once.
             Log.SlotAlreadyRan(logger, source.Name, slot.UtcDateTime);
             metrics.RunFinished(source.Name, "repeat", runWatch.Elapsed);
+            activity.SetOutcome(null, "repeat");
             return SourceRunResult.AlreadyRan(source.Name);
         }
 
         var pipeline = options.Value;
         var runId = await ledger.BeginRunAsync(request.Trigger, source.Name, cancellationToken, request.ScheduledFireTime);
+        activity?.SetTag("metrics_pipeline.run_id", runId);
+        // Every event of the run, the drivers' and Polly's included, carries Source and RunId (JSON log format: Scopes).
+        using var runScope = Log.RunScope(logger, source.Name, runId);
         Log.RunStarted(logger, source.Name, runId, request.Trigger);
         var streams = new List<StreamRunResult>();
         string? runError = null;
@@ -110,6 +116,7 @@ public sealed class SourceRunner(
             catch (NpgsqlException ex) { ResilienceLog.LedgerWriteFailed(logger, "end of run " + runId, source.Name, Describe(ex)); }
             Log.RunFinished(logger, source.Name, runId, runError ?? "succeeded");
             metrics.RunFinished(source.Name, runError is null ? "succeeded" : "failed", runWatch.Elapsed);
+            activity.SetOutcome(runError);
         }
         return new SourceRunResult(source.Name, runId, streams, runError);
     }
@@ -131,9 +138,12 @@ public sealed class SourceRunner(
             var window = windows[i];
             if (await sourceLock.EnsureHeldAsync(cancellationToken) == SourceLockState.HeldByAnotherRun)
                 return LockLost(source, stream, "window " + window, outcomes);
+            using var activity = PipelineActivities.StartWindow(source.Name, stream.Name, window);
+            using var windowScope = Log.WindowScope(logger, stream.Name, window.ToString());
             try
             {
                 var outcome = await loader.LoadAsync(runId, source, stream, window, pipeline.History.From, knownUnits, cancellationToken);
+                activity.Succeeded(outcome);
                 outcomes.Add(outcome);
                 metrics.WindowSucceeded(source.Name, stream.Name, outcome);
                 Log.WindowLoaded(logger, source.Name, stream.Name, window.ToString(), outcome.Counts.SourceRows, outcome.Counts.FactRows,
@@ -145,6 +155,7 @@ public sealed class SourceRunner(
                 var message = $"{source.Name}/{stream.Name} {window}: {Describe(ex.InnerException ?? ex)}" +
                               (ex.Attempts > 1 ? $" (after {ex.Attempts} attempts)" : "");
                 Log.WindowFailed(logger, ex.InnerException ?? ex, source.Name, stream.Name, window.ToString(), message);
+                activity.SetOutcome(message);
                 metrics.WindowFailed(source.Name, stream.Name, clock.GetUtcNow() - ex.StartedAt);
                 try
                 {

@@ -48,7 +48,7 @@ public sealed class WarehouseMigrator(NpgsqlDataSource warehouse, ILogger<Wareho
         if (targetVersion is null)
             evolve.MigrationLoader = new LayeredMigrationLoader(new EmbeddedResourceMigrationLoader(evolve), SqlLayer.Load(typeof(WarehouseMigrator).Assembly));
         else
-            evolve.TargetVersion = new MigrationVersion(targetVersion);
+            evolve.TargetVersion = new EvolveDb.Migration.MigrationVersion(targetVersion);
         // Evolve is synchronous; keep it off the caller's thread.
         await Task.Run(evolve.Migrate, cancellationToken);
         return new MigrationResult(evolve.NbMigration, evolve.AppliedMigrations.ToList());

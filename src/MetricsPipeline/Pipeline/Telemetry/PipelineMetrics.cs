@@ -14,6 +14,11 @@ public sealed class PipelineMetrics
 {
     public const string MeterName = "MetricsPipeline";
 
+    /// <summary>Every outcome a run is counted under, so each series exists (at 0) before its first occurrence.</summary>
+    public static readonly IReadOnlyList<string> RunOutcomes = ["succeeded", "failed", "busy", "repeat"];
+
+    public static readonly IReadOnlyList<string> WindowOutcomes = ["succeeded", "failed"];
+
     private static readonly IReadOnlyList<double> DurationBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 
     private readonly TimeProvider _clock;
@@ -56,6 +61,10 @@ public sealed class PipelineMetrics
                 : Array.Empty<Measurement<double>>(),
             "s", "Seconds since the oldest load still waiting for the indicator refresh committed; 0 when the marts are current");
 
+        var buildTags = new TagList { { "version", BuildInfo.Version }, { "commit", BuildInfo.Commit ?? "unknown" } };
+        Meter.CreateObservableGauge("metrics_pipeline.build_info", () => new Measurement<long>(1, buildTags), null,
+            "Always 1; the labels say which build runs (version, and the git commit it was built from, or unknown)");
+
         Meter.CreateObservableGauge("metrics_pipeline.source.last_success_timestamp", () => Observe(h => h.LastSuccessAt is { } at
                 ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToUnixTimeMilliseconds() / 1000.0 : null),
             "s", "Unix time of the last run of the source in which every stream succeeded (from the warehouse)");
@@ -69,6 +78,30 @@ public sealed class PipelineMetrics
 
     /// <summary>The meter, for instruments that belong to other parts of the pipeline (the breakers).</summary>
     public Meter Meter { get; }
+
+    /// <summary>
+    /// Creates every counter series of the configured sources at 0: runs by each outcome, windows by each outcome,
+    /// rows and retries, the refreshed loads. A series that appears only with its first increment cannot be alerted
+    /// on (increase() over a series that did not exist is empty, not 1), so outcome="failed" must exist before the first failure.
+    /// </summary>
+    public void SeedSeries(IEnumerable<(string Source, IReadOnlyList<string> Streams)> sources)
+    {
+        foreach (var (source, streams) in sources)
+        {
+            foreach (var outcome in RunOutcomes)
+                _runs.Add(0, new TagList { { "source", source }, { "outcome", outcome } });
+            _retries.Add(0, new KeyValuePair<string, object?>("source", source));
+            foreach (var stream in streams)
+            {
+                var tags = new TagList { { "source", source }, { "stream", stream } };
+                _rowsLoaded.Add(0, tags);
+                _rowsQuarantined.Add(0, tags);
+                foreach (var outcome in WindowOutcomes)
+                    _windows.Add(0, new TagList { { "source", source }, { "stream", stream }, { "outcome", outcome } });
+            }
+        }
+        _refreshedLoads.Add(0);
+    }
 
     public void RunFinished(string source, string outcome, TimeSpan duration)
     {

@@ -49,9 +49,9 @@ public sealed class SecretLeakTests
         outputs.Add(("status", text));
         Assert.True(exit == 0, text);
         Assert.Contains("Indicator refresh: current (no load waiting)", text);
-        text = await ServeUntilAsync(config, o => o.Contains("[1102]") && o.Contains("Failed to connect"));
+        text = await ServeUntilAsync(config, o => o.Contains("[71102]") && o.Contains("Failed to connect"));
         outputs.Add(("serve with failing sources", text));
-        Assert.True(text.Contains("[1102]") && text.Contains("Failed to connect"), "serve ran no failing window:\n" + text);
+        Assert.True(text.Contains("[71102]") && text.Contains("Failed to connect"), "serve ran no failing window:\n" + text);
 
         // Invalid configuration: the keys are named, the connection strings are not repeated.
         oa.Schedule = "every second";

@@ -71,6 +71,25 @@ public sealed class ServeMetricsTests
             Assert.True(loaded >= 4 && loaded % 2 == 0, $"rows loaded {loaded}");
             Assert.Equal(loaded / 2, quarantined);
             Assert.Equal(0, samples.Value("metrics_pipeline_breaker_state", ("source", "county-oa")));
+            // Every counter series of the configured sources exists from the start: county-oa never failed, yet its
+            // outcome="failed" series are there at 0 for an alert's increase() to watch.
+            Assert.Equal(0, samples.Value("metrics_pipeline_runs_total", ("source", "county-oa"), ("outcome", "failed")));
+            Assert.Equal(0, samples.Value("metrics_pipeline_runs_total", ("source", "county-oa"), ("outcome", "busy")));
+            Assert.Equal(0, samples.Value("metrics_pipeline_windows_total", ("source", "county-oa"), ("stream", "documents"), ("outcome", "failed")));
+            Assert.Equal(0, samples.Value("metrics_pipeline_rows_loaded_total", ("source", "grid-app"), ("stream", "checkins")));
+            Assert.Equal(0, samples.Value("metrics_pipeline_window_retries_total", ("source", "county-oa")));
+            // The build, the service on the resource, and the runtime's and the process's own metrics.
+            var build = Assert.Single(samples, x => x.Name == "metrics_pipeline_build_info");
+            Assert.Equal(1, build.Value);
+            Assert.Equal(MetricsPipeline.Pipeline.Telemetry.BuildInfo.Version, build.Labels["version"]);
+            Assert.Matches("^([0-9a-f]{40}|unknown)$", build.Labels["commit"]);
+            var target = Assert.Single(samples, x => x.Name == "target_info");
+            Assert.Equal("metrics-pipeline", target.Labels["service_name"]);
+            Assert.Equal(MetricsPipeline.Pipeline.Telemetry.BuildInfo.Version, target.Labels["service_version"]);
+            var names = string.Join(", ", samples.Select(x => x.Name).Distinct());
+            Assert.True(samples.Any(x => x.Name == "dotnet_gc_collections_total"), "no .NET runtime metrics in: " + names);
+            Assert.True(samples.Any(x => x.Name == "process_memory_usage_bytes" && x.Value > 0), "no process metrics in: " + names);
+            Assert.True(samples.Any(x => x.Name == "process_cpu_time_seconds_total"), "no process CPU time in: " + names);
             Assert.True(samples.Value("metrics_pipeline_windows_total", ("source", "grid-app"), ("outcome", "failed")) >= 1);
             Assert.InRange(samples.Value("metrics_pipeline_source_last_success_timestamp_seconds", ("source", "county-oa"))!.Value, now - 60, now + 1);
             Assert.InRange(samples.Value("metrics_pipeline_source_freshness_lag_seconds", ("source", "county-oa"))!.Value, 0, 60);
@@ -132,6 +151,18 @@ public sealed class ServeMetricsTests
 
         Assert.Equal(2, exitCode);
         Assert.Contains($"Metrics:Port: 127.0.0.1:{port} is already in use", output);
+    }
+
+    [Fact]
+    public async Task Serve_ListenAddressNotAnIpAddress_StopsWithAConfigurationErrorNamingTheKey()
+    {
+        await using var h = await PipelineHarness.CreateAsync("serve_address");
+        var config = WorkerProcess.WriteConfig(h.Directory, h.Warehouse, h.Options, new { Metrics = new { ListenAddress = "metrics.example", Port = ThrowawayPostgres.FreePort() } });
+
+        var (exitCode, output) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(1), "serve", "--config", config);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Metrics:ListenAddress: 'metrics.example' must be an IP address such as 127.0.0.1", output);
     }
 
     private static async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(HttpClient http)

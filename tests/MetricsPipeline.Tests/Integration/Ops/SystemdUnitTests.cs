@@ -35,6 +35,38 @@ public sealed class SystemdUnitTests
         Assert.Contains("two minutes", output);
     }
 
+    /// <summary>The bound issue 10 sets for `systemd-analyze security` (0 safest, 10 most exposed).</summary>
+    private const double MaxExposure = 2.0;
+
+    [Fact]
+    public async Task SystemdAnalyzeSecurity_TheUnit_IsAtMostTheBound()
+    {
+        var (exitCode, exposure, output) = await SecurityAsync(Unit);
+        Assert.True(exposure <= MaxExposure, $"systemd-analyze security rates the unit {exposure} (bound {MaxExposure}):\n{output}");
+        Assert.True(exitCode == 0, $"systemd-analyze security --threshold failed (exit {exitCode}):\n{output}");
+    }
+
+    [Fact]
+    public async Task SystemdAnalyzeSecurity_ACopyWithoutItsSandbox_IsAboveTheBound()
+    {
+        // The bound is only worth something if the check sees a sandbox go: drop the namespace, capability and
+        // system-call lines, as a hasty edit would.
+        var unhardened = Regex.Replace(Unit, @"(?m)^(Private\w+|Protect(Kernel\w+|Proc|Clock|Hostname|ControlGroups)|CapabilityBoundingSet|SystemCallFilter|RestrictAddressFamilies|RestrictNamespaces)=.*$\n?", "");
+        var (exitCode, exposure, output) = await SecurityAsync(unhardened);
+        Assert.True(exposure > MaxExposure, $"the unhardened copy rates {exposure}:\n{output}");
+        Assert.NotEqual(0, exitCode);
+    }
+
+    [Fact]
+    public void Unit_NeverDeniesTheJitWritableExecutableMemory()
+    {
+        // The .NET JIT needs memory it writes and then executes; MemoryDenyWriteExecute=yes stops the runtime at start.
+        Assert.DoesNotMatch(@"(?m)^MemoryDenyWriteExecute\s*=\s*(yes|true|1)", Unit);
+        Assert.Matches(@"(?m)^User=metrics-pipeline$", Unit);
+        var install = File.ReadAllText(Path.Combine(Repository, "ops", "install.sh"));
+        Assert.Contains("service_user=metrics-pipeline", install);
+    }
+
     [Fact]
     public void Unit_MigrateIsAnInstallStepNeverAnExecStartPre()
     {
@@ -52,6 +84,40 @@ public sealed class SystemdUnitTests
         Assert.True(stop > hostDefault, $"TimeoutStopSec {stop} must exceed the host's shutdown timeout {hostDefault}, or systemd kills a stopping worker mid-window");
         Assert.Matches(@"(?m)^Type=notify$", Unit);
         Assert.Matches(@"(?m)^LoadCredential=warehouse:", Unit);
+    }
+
+    /// <summary>`systemd-analyze security --offline=yes` of the unit: the exit code against the bound and the overall exposure it prints.</summary>
+    private static async Task<(int ExitCode, double Exposure, string Output)> SecurityAsync(string unit)
+    {
+        var directory = Directory.CreateTempSubdirectory("mp-systemd-security-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, UnitName);
+            await File.WriteAllTextAsync(path, unit);
+            // --threshold is on systemd's 0-100 scale, the printed level on 0-10.
+            var (exitCode, output) = await RunToolAsync("security", "--offline=yes", $"--threshold={(int)(MaxExposure * 10)}", path);
+            var level = Regex.Match(output, @"Overall exposure level for \S+: (\d+\.\d+)");
+            Assert.True(level.Success, "systemd-analyze security printed no overall exposure level:\n" + output);
+            return (exitCode, double.Parse(level.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), output);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunToolAsync(params string[] arguments)
+    {
+        var tool = new[] { "/usr/bin/systemd-analyze", "/bin/systemd-analyze" }.FirstOrDefault(File.Exists)
+                   ?? throw new InvalidOperationException("systemd-analyze is missing: install Debian's systemd package (ops/scripts/test.sh does).");
+        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, (await stdout + await stderr).Trim());
     }
 
     /// <summary>

@@ -1,0 +1,66 @@
+using MetricsPipeline.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace MetricsPipeline.Worker.Hosting;
+
+/// <summary>
+/// The worker's one log provider, the console logger, with the formatter that suits where it runs:
+/// <list type="bullet">
+/// <item>under systemd, "systemd": one line per event, <c>&lt;N&gt;Category[EventId] message</c>, on stderr; journald turns
+/// the <c>&lt;N&gt;</c> prefix into the entry's PRIORITY and stamps the time itself;</item>
+/// <item>elsewhere, "simple": one line per event with a UTC timestamp;</item>
+/// <item>on request, "json" (<c>Logging:Console:FormatterName</c>): one JSON object per line whose State holds the event's
+/// fields (Source, Stream, Window, RunId …) and whose Scopes hold the run and window the event belongs to.</item>
+/// </list>
+/// The standard <c>Logging:Console</c> keys (FormatterName, FormatterOptions, LogToStandardErrorThreshold) apply as
+/// documented by Microsoft.Extensions.Logging; the defaults here only fill in what configuration leaves unset.
+/// </summary>
+internal static class WorkerLogging
+{
+    public const string FormatterNameKey = "Logging:Console:FormatterName";
+
+    private static readonly string[] Formatters = [ConsoleFormatterNames.Simple, ConsoleFormatterNames.Json, ConsoleFormatterNames.Systemd];
+
+    public static void AddWorkerConsole(this ILoggingBuilder logging, IConfiguration configuration, bool underSystemd, bool logToStandardError)
+    {
+        var formatter = FormatterName(configuration[FormatterNameKey], underSystemd);
+
+        // Registered before AddConsole, so that Logging:Console:FormatterOptions, bound by AddConsole, wins over them.
+        logging.Services.Configure<SimpleConsoleFormatterOptions>(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        logging.Services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.IncludeScopes = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            o.UseUtcTimestamp = true;
+        });
+        logging.AddConsole();
+
+        // After every other configuration of the console logger (AddSystemd's own choice of formatter included),
+        // so that the formatter chosen here, which already honours Logging:Console:FormatterName, is the one used.
+        logging.Services.PostConfigure<ConsoleLoggerOptions>(o =>
+        {
+            o.FormatterName = formatter;
+            // Verbs print their results on stdout; logs go to stderr so the two never mix. Under systemd both reach
+            // the journal; stderr keeps a verb's output separate there too.
+            if (logToStandardError || underSystemd)
+                o.LogToStandardErrorThreshold = LogLevel.Trace;
+        });
+    }
+
+    private static string FormatterName(string? configured, bool underSystemd)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+            return underSystemd ? ConsoleFormatterNames.Systemd : ConsoleFormatterNames.Simple;
+        var known = Formatters.FirstOrDefault(f => string.Equals(f, configured.Trim(), StringComparison.OrdinalIgnoreCase));
+        return known ?? throw new InvalidConfigurationException(
+            [$"{FormatterNameKey}: '{configured}' is not a log format; use one of {string.Join(", ", Formatters)} (or leave it unset: systemd under systemd, simple elsewhere)"]);
+    }
+}

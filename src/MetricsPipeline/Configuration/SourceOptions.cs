@@ -72,7 +72,7 @@ public sealed class StreamOptions
     /// <summary>Files provider: what happens to the contribution of a file that disappears: keep (default) or retract.</summary>
     public string OnRemoved { get; set; } = "keep";
 
-    /// <summary>Optional SQL predicate, written by the operator and sent to the source verbatim.</summary>
+    /// <summary>Optional row filter in a small SQL subset (columns, literals, comparisons, AND/OR/NOT, IN, IS NULL, LIKE, BETWEEN, a few pure functions); parsed at start-up and rendered per dialect.</summary>
     public string? Where { get; set; }
 
     /// <summary>Column holding the event time.</summary>

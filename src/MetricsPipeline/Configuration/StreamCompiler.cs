@@ -22,8 +22,13 @@ internal static class StreamCompiler
         if (isFiles && !string.IsNullOrWhiteSpace(stream.Where))
             errors.Add($"{key}:Where: files streams have no Where (filter the export instead)");
 
-        if (stream.Where is { } where && where.Contains(';'))
-            errors.Add($"{key}:Where: a semicolon is not allowed; Where is a single predicate");
+        // Parsed and rendered again per dialect, never sent as written: a Where can only read (README, "What a Where may say").
+        WhereExpression? where = null;
+        if (!isFiles && !string.IsNullOrWhiteSpace(stream.Where))
+        {
+            try { where = WhereExpression.Parse(stream.Where); }
+            catch (FormatException ex) { errors.Add($"{key}:Where: {ex.Message}"); }
+        }
 
         var kind = stream.TimestampKind?.ToLowerInvariant() switch
         {
@@ -60,7 +65,7 @@ internal static class StreamCompiler
 
         if (errors.Count != before)
             return null;
-        return new StreamPlan(source, stream.Name, table!, string.IsNullOrWhiteSpace(stream.Where) ? null : stream.Where,
+        return new StreamPlan(source, stream.Name, table!, where,
             timestamp!, kind!.Value, unit!, code, code is null ? stream.Category : null, measures,
             new Dictionary<string, string>(stream.Categories, StringComparer.Ordinal))
         {

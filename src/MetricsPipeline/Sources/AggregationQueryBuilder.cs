@@ -7,7 +7,7 @@ namespace MetricsPipeline.Sources;
 /// <summary>
 /// Generates the per-stream aggregation for a dialect. The GROUP BY runs at the source, so only one row per
 /// (unit, code, local day, problem) crosses the network. Every identifier is quoted by the dialect and every
-/// measure is a parsed expression; the operator's Where is the only free SQL, by design.
+/// measure and the Where are parsed expressions rendered for the dialect: no configuration text reaches the SQL as written.
 /// </summary>
 public static class AggregationQueryBuilder
 {
@@ -19,7 +19,7 @@ public static class AggregationQueryBuilder
         var filter = WindowFilter(window, instant, timestamp);
         if (dialect.Prefilter(timestamp, window) is { } prefilter)
             filter = $"{prefilter} AND {filter}";
-        var where = stream.Where is null ? filter : $"({stream.Where}) AND {filter}";
+        var where = stream.Where is null ? filter : $"{stream.Where.Render(dialect)} AND {filter}";
         var valueMeasures = stream.ValueMeasures;
 
         var countSql = $"SELECT count(*) FROM {table} WHERE {where}";

@@ -146,13 +146,15 @@ public static class BadInputCorpus
         new("column type changed", "postgres", h => h.ExecuteSourceAsync("ALTER TABLE oa.documents ALTER COLUMN pages TYPE text; INSERT INTO oa.documents (unit_code, doc_kind, issued_at, pages) VALUES ('T01', 'RED', '2025-03-02 02:00+00', 'two')"),
             new Failed("county-oa", "documents", "operator does not exist: text")),
         new("query times out", "postgres",
-            h =>
+            async h =>
             {
+                // A Where cannot call pg_sleep (it is refused at start-up); a slow view at the source can.
+                await h.ExecuteSourceAsync("CREATE VIEW oa.slow_documents AS SELECT * FROM oa.documents WHERE pg_sleep(3) IS NOT NULL");
                 var oa = Oa(h);
-                oa.Streams[0].Where = "deleted = false AND pg_sleep(3) IS NOT NULL";
+                oa.Streams[0].Table = "oa.slow_documents";
                 oa.QueryTimeout = TimeSpan.FromSeconds(1);
                 oa.Resilience = new ResilienceOptions { MaxRetries = 0, AttemptTimeout = TimeSpan.FromSeconds(1) };
-                return Pg(h, "('T01', 'RED', '2025-03-02 03:00+00', 1)");
+                await Pg(h, "('T01', 'RED', '2025-03-02 03:00+00', 1)");
             },
             new Failed("county-oa", "documents", "timeout")),
         new("far more groups than expected", "postgres",

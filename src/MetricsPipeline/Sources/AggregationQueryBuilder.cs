@@ -38,8 +38,10 @@ public static class AggregationQueryBuilder
             .Append(" WHEN ts IS NULL THEN ").Append(dialect.Literal(QuarantineReason.UnparsableTimestamp));
         if (window.OpenBefore)
             problem.Append(" WHEN ts < @history_lower THEN ").Append(dialect.Literal(QuarantineReason.BeforeHistoryStart));
+        // After now, or after the window's last day (the source's today when it was planned: a row of a later
+        // day is in the future for this run even when midnight passed since, and never a fact outside the window).
         if (window.OpenAfter)
-            problem.Append(" WHEN ts > @now THEN ").Append(dialect.Literal(QuarantineReason.FutureTimestamp));
+            problem.Append(" WHEN ts > @now OR ts >= @upper THEN ").Append(dialect.Literal(QuarantineReason.FutureTimestamp));
         for (var i = 0; i < valueMeasures.Count; i++)
         {
             problem.Append($" WHEN m{i} IS NULL THEN ").Append(dialect.Literal($"{QuarantineReason.NullMeasure}:{valueMeasures[i].Name}"));

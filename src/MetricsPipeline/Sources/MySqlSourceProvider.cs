@@ -49,6 +49,8 @@ public sealed class MySqlSourceProvider : ISourceProvider
     {
         protected override object BoundValue(DateTime bound) => DateTime.SpecifyKind(bound, DateTimeKind.Unspecified);
 
+        protected override string ClockSql => "SELECT UTC_TIMESTAMP(6)";
+
         protected override DateOnly? ReadDay(DbDataReader reader, int ordinal) => MySqlDialect.ReadDay(reader.GetValue(ordinal), zone);
 
         // Unit and code arrive as binary strings (exact grouping, see MySqlDialect.AsText) holding UTF-8.

@@ -49,7 +49,7 @@ public sealed class AggregationQueryBuilderTests
         Assert.DoesNotContain(">= @lower", query.CountSql);
 
         var open = Build(TimestampKind.Utc, new SourceWindow(new(2025, 3, 1), new(2025, 3, 5), false, true));
-        Assert.Contains("WHEN ts > @now THEN 'future_timestamp'", open.GroupSql);
+        Assert.Contains("WHEN ts > @now OR ts >= @upper THEN 'future_timestamp'", open.GroupSql);
         Assert.Contains("\"issued_at\" IS NULL", open.CountSql);
     }
 

@@ -66,6 +66,10 @@ public static class BadInputCorpus
         new("offset stream without offset", "sqlite", h => Sqlite(h, "('V01', 'F1', '2025-03-02 10:00:00', 1)"), new Quarantined("forms", "unparsable_timestamp", 1)),
         new("NULL unit (MySQL)", "mysql", h => MySql(h, "(NULL, 'ONSITE', '2025-03-02 11:00:00', 1)"), new Quarantined("inspections", "null_unit", 1)),
         new("negative measure (MySQL)", "mysql", h => MySql(h, "('T01', 'ONSITE', '2025-03-02 11:00:00', -1)"), new Quarantined("inspections", "negative_measure", 1)),
+        // The server's default collation is case- and pad-insensitive; grouping at the source must not be.
+        new("unit differing in case or by a trailing space (MySQL)", "mysql",
+            h => MySql(h, "('t01', 'ONSITE', '2025-03-02 11:00:00', 1), ('T01 ', 'ONSITE', '2025-03-02 11:00:00', 1)"), new Quarantined("inspections", "unknown_unit", 2)),
+        new("code differing in case (MySQL)", "mysql", h => MySql(h, "('T01', 'onsite', '2025-03-02 11:00:00', 1)"), new Quarantined("inspections", "unmapped_code", 1)),
         new("non-numeric text in a CSV measure", "files",
             h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,12\nT01,F1,2025-03-02 11:00:00,twelve\n"); return Task.CompletedTask; },
             new Quarantined("reports", "non_numeric_measure", 1)),

@@ -6,8 +6,11 @@
 # Without METRICS_WAREHOUSE it starts a throwaway PostgreSQL (temp dir, free port) that holds both the
 # sample department database (dept_oa) and the warehouse (database "metrics"), and removes everything on
 # exit. With METRICS_WAREHOUSE (an Npgsql connection string to an existing warehouse database whose account
-# may create databases and roles) it uses that warehouse, generates dept_oa and the role "reader" on the
-# same server, and keeps the sample folder so its appsettings.demo.json stays usable afterwards.
+# may create databases and roles) it uses that warehouse, generates dept_oa and the read-only login
+# "metrics_demo_reader" on the same server, and keeps the sample folder so its appsettings.demo.json stays
+# usable afterwards. That login never has a known password: the generator makes a random one on every run and
+# writes it only into appsettings.demo.json (mode 600, in a mode-700 folder); a role of that name that the
+# demo did not create stops the demo and is left as it was.
 #
 # Then: build (Release), generate the samples, and run the worker: migrate, run-once, indicators, status.
 set -euo pipefail
@@ -98,6 +101,8 @@ step "metrics-pipeline status";                  worker status
 
 if [ -n "${METRICS_WAREHOUSE:-}" ]; then
   step "done in ${SECONDS}s; samples and configuration kept in $samples_dir"
+  echo "The login metrics_demo_reader (read-only, dept_oa) stays on that server with the random password in"
+  echo "$config; remove it with: DROP DATABASE dept_oa; DROP ROLE metrics_demo_reader;"
 else
   step "done in ${SECONDS}s; the throwaway PostgreSQL and the samples are removed on exit"
 fi

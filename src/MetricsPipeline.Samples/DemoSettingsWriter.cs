@@ -42,7 +42,14 @@ public static class DemoSettingsWriter
             Sources = [CountyOa(oaConnectionString), GridApp(gridConnectionString)],
         };
         var document = new Dictionary<string, object> { [PipelineOptions.SectionName] = pipeline };
-        File.WriteAllText(settings.DemoSettingsPath, JsonSerializer.Serialize(document, Json) + "\n");
+        // The file holds the reader's password: readable by its owner only, from its first byte.
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var file = new StreamWriter(settings.DemoSettingsPath, new System.Text.UTF8Encoding(false), options))
+            file.Write(JsonSerializer.Serialize(document, Json) + "\n");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(settings.DemoSettingsPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     private static SourceOptions CountyOa(string connectionString) => Source("county-oa", "postgres", connectionString,

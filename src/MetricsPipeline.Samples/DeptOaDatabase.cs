@@ -47,6 +47,8 @@ public sealed class DeptOaDatabase(SampleSettings settings)
         """;
 
     /// <summary>Connection string the demo configuration gives the pipeline: same server, reader account.</summary>
+    private const string RoleMarker = "created by the MetricsPipeline demo (src/MetricsPipeline.Samples); random password in its appsettings.demo.json";
+
     public string ReaderConnectionString(bool maskPassword = false)
     {
         var admin = new NpgsqlConnectionStringBuilder(settings.Postgres);
@@ -56,7 +58,7 @@ public sealed class DeptOaDatabase(SampleSettings settings)
             Port = admin.Port,
             Database = SampleSettings.OaDatabase,
             Username = SampleSettings.ReaderRole,
-            Password = maskPassword ? "***" : SampleSettings.ReaderPassword,
+            Password = maskPassword ? "***" : settings.ReaderPassword,
         }.ConnectionString;
     }
 
@@ -85,14 +87,19 @@ public sealed class DeptOaDatabase(SampleSettings settings)
         // WITH (FORCE) ends sessions still connected from an earlier demo, e.g. a worker left running.
         await ExecuteAsync(connection, $"DROP DATABASE IF EXISTS {SampleSettings.OaDatabase} WITH (FORCE)", ct);
         await ExecuteAsync(connection, $"CREATE DATABASE {SampleSettings.OaDatabase}", ct);
+        // A role of that name that an earlier demo did not create (no marker comment) belongs to someone else:
+        // changing its password would lock them out, and keeping it would grant it dept_oa. The demo stops instead.
         await ExecuteAsync(connection, $"""
             DO $$
             BEGIN
                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{SampleSettings.ReaderRole}') THEN
                     CREATE ROLE {SampleSettings.ReaderRole};
+                    COMMENT ON ROLE {SampleSettings.ReaderRole} IS '{RoleMarker}';
+                ELSIF shobj_description((SELECT oid FROM pg_roles WHERE rolname = '{SampleSettings.ReaderRole}'), 'pg_authid') IS DISTINCT FROM '{RoleMarker}' THEN
+                    RAISE EXCEPTION 'role {SampleSettings.ReaderRole} exists on this server and was not created by the MetricsPipeline demo; the demo leaves it alone. Drop or rename it, or run the demo without METRICS_WAREHOUSE (on its own throwaway server)';
                 END IF;
             END $$;
-            ALTER ROLE {SampleSettings.ReaderRole} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{SampleSettings.ReaderPassword}';
+            ALTER ROLE {SampleSettings.ReaderRole} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '{settings.ReaderPassword}';
             """, ct);
     }
 

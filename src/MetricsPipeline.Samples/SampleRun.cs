@@ -29,6 +29,7 @@ public static class SampleRun
         Console.WriteLine($"Sample data {settings.From:yyyy-MM-dd} .. {settings.To:yyyy-MM-dd}, seed {settings.Seed}:");
         Console.WriteLine($"  org units      {units.Count,8:N0} -> {settings.OrgUnitsPath}");
         Console.WriteLine($"  {SampleSettings.OaDatabase} (postgres) -> {oa.ReaderConnectionString(maskPassword: true)}");
+        Console.WriteLine($"    login {SampleSettings.ReaderRole}: read-only, a random password made for this run, kept only in {settings.DemoSettingsPath} (mode 600)");
         foreach (var s in stats.Take(2)) Console.WriteLine($"    {s}");
         Console.WriteLine($"  grid.db (sqlite) -> {settings.GridDbPath}");
         foreach (var s in stats.Skip(2)) Console.WriteLine($"    {s}");

@@ -9,8 +9,19 @@ namespace MetricsPipeline.Samples;
 public sealed record SampleSettings(string OutDir, string Postgres, int Seed, DateOnly From, DateOnly To)
 {
     public const string OaDatabase = "dept_oa";
-    public const string ReaderRole = "reader";
-    public const string ReaderPassword = "reader";
+
+    /// <summary>
+    /// The read-only login the demo creates for dept_oa. The role is cluster-wide, so its name says whose it is,
+    /// and the generator refuses to take over a role of that name it did not create (see <see cref="DeptOaDatabase"/>).
+    /// </summary>
+    public const string ReaderRole = "metrics_demo_reader";
+
+    /// <summary>
+    /// A fresh random password for the reader on every run: the demo may run against a server it did not start
+    /// (METRICS_WAREHOUSE), where a login with a known password would be a door left open. It is written only
+    /// into appsettings.demo.json (mode 600), which the pipeline reads.
+    /// </summary>
+    public string ReaderPassword { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
     public string OrgUnitsPath => Path.Combine(OutDir, "org_units.csv");
     public string GridDbPath => Path.Combine(OutDir, "grid.db");

@@ -115,6 +115,8 @@ internal sealed class TimedSourceProvider(ISourceProvider inner, WindowTimings t
 
     private sealed class Session(ISourceSession inner, WindowTimings.Current current) : ISourceSession
     {
+        public Task<DateTimeOffset> ReadClockAsync(CancellationToken cancellationToken) => inner.ReadClockAsync(cancellationToken);
+
         public async Task<long> CountRowsAsync(AggregationQuery query, CancellationToken cancellationToken)
         {
             current.CountStart = Stopwatch.GetTimestamp();

@@ -72,7 +72,7 @@ public sealed class StreamOptions
     /// <summary>Files provider: what happens to the contribution of a file that disappears: keep (default) or retract.</summary>
     public string OnRemoved { get; set; } = "keep";
 
-    /// <summary>Optional SQL predicate, written by the operator and sent to the source verbatim.</summary>
+    /// <summary>Optional row filter in a small SQL subset (columns, literals, comparisons, AND/OR/NOT, IN, IS NULL, LIKE, BETWEEN, a few pure functions); parsed at start-up and rendered per dialect.</summary>
     public string? Where { get; set; }
 
     /// <summary>Column holding the event time.</summary>
@@ -95,4 +95,18 @@ public sealed class StreamOptions
 
     /// <summary>Source code to canonical category.</summary>
     public Dictionary<string, string> Categories { get; set; } = [];
+
+    /// <summary>
+    /// More source codes, as a list, for codes that cannot be configuration keys: keys are case-insensitive and ':'
+    /// separates them, so "gps" beside "GPS", or "A:1", can only be mapped here. Matched exactly, like <see cref="Categories"/>.
+    /// </summary>
+    public List<CodeMappingOptions> CodeMap { get; set; } = [];
+}
+
+/// <summary>One source code (any text, matched byte for byte) and its canonical category.</summary>
+public sealed class CodeMappingOptions
+{
+    public string? Code { get; set; }
+
+    public string? Category { get; set; }
 }

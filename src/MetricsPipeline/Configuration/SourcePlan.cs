@@ -28,7 +28,7 @@ public sealed record StreamPlan(
     string Source,
     string Name,
     SqlIdentifier Table,
-    string? Where,
+    WhereExpression? Where,
     SqlIdentifier Timestamp,
     TimestampKind TimestampKind,
     SqlIdentifier Unit,

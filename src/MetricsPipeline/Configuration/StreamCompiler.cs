@@ -22,8 +22,13 @@ internal static class StreamCompiler
         if (isFiles && !string.IsNullOrWhiteSpace(stream.Where))
             errors.Add($"{key}:Where: files streams have no Where (filter the export instead)");
 
-        if (stream.Where is { } where && where.Contains(';'))
-            errors.Add($"{key}:Where: a semicolon is not allowed; Where is a single predicate");
+        // Parsed and rendered again per dialect, never sent as written: a Where can only read (README, "What a Where may say").
+        WhereExpression? where = null;
+        if (!isFiles && !string.IsNullOrWhiteSpace(stream.Where))
+        {
+            try { where = WhereExpression.Parse(stream.Where); }
+            catch (FormatException ex) { errors.Add($"{key}:Where: {ex.Message}"); }
+        }
 
         var kind = stream.TimestampKind?.ToLowerInvariant() switch
         {
@@ -46,10 +51,13 @@ internal static class StreamCompiler
             catch (FormatException ex) { errors.Add($"{key}:Measures:{name}: {ex.Message}"); }
         }
 
+        var codeMap = CompileCodeMap(stream, key, taxonomy, errors);
         if (code is null && string.IsNullOrWhiteSpace(stream.Category))
             errors.Add($"{key}:Code: either Code (with Categories) or Category is required");
-        if (code is not null && stream.Categories.Count == 0)
+        if (code is not null && codeMap.Count == 0)
             errors.Add($"{key}:Categories: map at least one source code to a category");
+        if (code is null && stream.CodeMap.Count > 0)
+            errors.Add($"{key}:CodeMap: a stream without Code has no codes to map (its Category applies to every row)");
         if (stream.Category is { } fixedCategory && !taxonomy.Contains(fixedCategory))
             errors.Add($"{key}:Category: '{fixedCategory}' is not in the taxonomy");
         foreach (var (sourceCode, category) in stream.Categories)
@@ -60,12 +68,30 @@ internal static class StreamCompiler
 
         if (errors.Count != before)
             return null;
-        return new StreamPlan(source, stream.Name, table!, string.IsNullOrWhiteSpace(stream.Where) ? null : stream.Where,
-            timestamp!, kind!.Value, unit!, code, code is null ? stream.Category : null, measures,
-            new Dictionary<string, string>(stream.Categories, StringComparer.Ordinal))
+        return new StreamPlan(source, stream.Name, table!, where,
+            timestamp!, kind!.Value, unit!, code, code is null ? stream.Category : null, measures, codeMap)
         {
             Files = files,
         };
+    }
+
+    /// <summary>Categories and CodeMap together, keyed by the exact code (ordinal: 'gps' is not 'GPS', 'RED ' is not 'RED').</summary>
+    private static Dictionary<string, string> CompileCodeMap(StreamOptions stream, string key, Taxonomy taxonomy, List<string> errors)
+    {
+        var map = new Dictionary<string, string>(stream.Categories, StringComparer.Ordinal);
+        for (var i = 0; i < stream.CodeMap.Count; i++)
+        {
+            var (entry, entryKey) = (stream.CodeMap[i], $"{key}:CodeMap:{i}");
+            if (entry.Code is null)
+                errors.Add($"{entryKey}:Code: is required (any text, matched exactly)");
+            else if (map.ContainsKey(entry.Code))
+                errors.Add($"{entryKey}:Code: '{entry.Code}' is mapped twice (in Categories or earlier in CodeMap)");
+            if (entry.Category is null || !taxonomy.Contains(entry.Category))
+                errors.Add($"{entryKey}:Category: '{entry.Category}' is not in the taxonomy (known: {string.Join(", ", taxonomy.All.Select(c => c.Name))})");
+            if (entry.Code is not null && entry.Category is not null)
+                map.TryAdd(entry.Code, entry.Category);
+        }
+        return map;
     }
 
     private static SqlIdentifier FileColumn(string header) =>

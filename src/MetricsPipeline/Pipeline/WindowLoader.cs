@@ -25,9 +25,7 @@ public sealed class WindowLoader(NpgsqlDataSource warehouse, SourceProviders pro
     {
         var provider = providers.Get(source.Provider);
         var started = clock.GetUtcNow();
-        var bounds = WindowBounds.For(window, stream.TimestampKind, source.TimeZone, historyFrom, started);
-        var query = AggregationQueryBuilder.Build(stream, provider.Dialect, window, bounds, source.TimeZone);
-        var attempt = new Attempt(runId, source, stream, window, provider, query, new GroupClassifier(stream, knownUnits), started);
+        var attempt = new Attempt(runId, source, stream, window, historyFrom, provider, new GroupClassifier(stream, knownUnits), started);
 
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(SourcePipelines.WindowKey, new WindowName(source.Name, stream.Name, window.ToString()));
@@ -58,10 +56,17 @@ public sealed class WindowLoader(NpgsqlDataSource warehouse, SourceProviders pro
             context.Properties.Set(SourcePipelines.FailedAtWarehouseKey, true);
             return false;
         }
-        var (source, stream, window, provider, query, classifier) = (a.Source, a.Stream, a.Window, a.Provider, a.Query, a.Classifier);
+        var (source, stream, provider, classifier) = (a.Source, a.Stream, a.Provider, a.Classifier);
         try
         {
             await using var session = await provider.OpenAsync(source, stream, token);
+            // 'Now' is the earlier of this worker's clock and the source's: a clock ahead on either side can then
+            // neither cover a day the source has not reached nor count its rows as facts (they wait as future rows).
+            var sourceNow = await session.ReadClockAsync(token);
+            var now = sourceNow < a.Started ? sourceNow : a.Started;
+            var window = WindowPlanner.ClampToToday(a.Window, LocalCalendar.DayOf(now, source.TimeZone), a.Started, sourceNow);
+            var bounds = WindowBounds.For(window, stream.TimestampKind, source.TimeZone, a.HistoryFrom, now);
+            var query = AggregationQueryBuilder.Build(stream, provider.Dialect, window, bounds, source.TimeZone);
             var sourceRows = await session.CountRowsAsync(query, token);
             WindowWriter writer;
             try { writer = await WindowWriter.BeginAsync(warehouse, a.RunId, stream, window, a.Started, token); }
@@ -119,7 +124,7 @@ public sealed class WindowLoader(NpgsqlDataSource warehouse, SourceProviders pro
 
     /// <summary>What one window's attempts share, and what the last attempt got to.</summary>
     private sealed record Attempt(
-        long RunId, SourcePlan Source, StreamPlan Stream, SourceWindow Window, ISourceProvider Provider, AggregationQuery Query,
+        long RunId, SourcePlan Source, StreamPlan Stream, SourceWindow Window, DateOnly HistoryFrom, ISourceProvider Provider,
         GroupClassifier Classifier, DateTimeOffset Started)
     {
         public int Number { get; set; }

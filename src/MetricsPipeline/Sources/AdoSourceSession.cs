@@ -16,6 +16,28 @@ public abstract class AdoSourceSession(DbConnection connection, DbTransaction tr
     /// <summary>Reads the day column of a group row.</summary>
     protected abstract DateOnly? ReadDay(DbDataReader reader, int ordinal);
 
+    /// <summary>A statement returning the server's current UTC time (a timestamp, or text 'yyyy-MM-dd HH:mm:ss.fff').</summary>
+    protected abstract string ClockSql { get; }
+
+    public async Task<DateTimeOffset> ReadClockAsync(CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = ClockSql;
+        command.CommandTimeout = (int)Math.Ceiling(queryTimeout.TotalSeconds);
+        return await command.ExecuteScalarAsync(cancellationToken) switch
+        {
+            DateTime utc => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)),
+            DateTimeOffset instant => instant,
+            string text => DateTimeOffset.ParseExact(text, "yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal),
+            var other => throw new InvalidDataException($"the source's clock ({ClockSql}) returned {other} ({other?.GetType().Name ?? "NULL"}), not a time"),
+        };
+    }
+
+    /// <summary>Reads a unit or code column (<see cref="ISqlDialect.AsText"/>); text unless the dialect sends bytes.</summary>
+    protected virtual string ReadText(DbDataReader reader, int ordinal) => reader.GetString(ordinal);
+
     public async Task<long> CountRowsAsync(AggregationQuery query, CancellationToken cancellationToken)
     {
         await using var command = CreateCommand(query.CountSql, query.Bounds);
@@ -30,8 +52,8 @@ public abstract class AdoSourceSession(DbConnection connection, DbTransaction tr
         var valueCount = query.ValueMeasures.Count;
         while (await reader.ReadAsync(cancellationToken))
         {
-            var unit = reader.IsDBNull(0) ? null : reader.GetString(0);
-            var code = reader.IsDBNull(1) ? null : reader.GetString(1);
+            var unit = reader.IsDBNull(0) ? null : ReadText(reader, 0);
+            var code = reader.IsDBNull(1) ? null : ReadText(reader, 1);
             var day = reader.IsDBNull(2) ? (DateOnly?)null : ReadDay(reader, 2);
             var problem = reader.IsDBNull(3) ? null : reader.GetString(3);
             var rows = Convert.ToInt64(reader.GetValue(4));

@@ -7,7 +7,7 @@ namespace MetricsPipeline.Sources;
 /// <summary>
 /// Generates the per-stream aggregation for a dialect. The GROUP BY runs at the source, so only one row per
 /// (unit, code, local day, problem) crosses the network. Every identifier is quoted by the dialect and every
-/// measure is a parsed expression; the operator's Where is the only free SQL, by design.
+/// measure and the Where are parsed expressions rendered for the dialect: no configuration text reaches the SQL as written.
 /// </summary>
 public static class AggregationQueryBuilder
 {
@@ -19,7 +19,7 @@ public static class AggregationQueryBuilder
         var filter = WindowFilter(window, instant, timestamp);
         if (dialect.Prefilter(timestamp, window) is { } prefilter)
             filter = $"{prefilter} AND {filter}";
-        var where = stream.Where is null ? filter : $"({stream.Where}) AND {filter}";
+        var where = stream.Where is null ? filter : $"{stream.Where.Render(dialect)} AND {filter}";
         var valueMeasures = stream.ValueMeasures;
 
         var countSql = $"SELECT count(*) FROM {table} WHERE {where}";
@@ -38,8 +38,10 @@ public static class AggregationQueryBuilder
             .Append(" WHEN ts IS NULL THEN ").Append(dialect.Literal(QuarantineReason.UnparsableTimestamp));
         if (window.OpenBefore)
             problem.Append(" WHEN ts < @history_lower THEN ").Append(dialect.Literal(QuarantineReason.BeforeHistoryStart));
+        // After now, or after the window's last day (the source's today when it was planned: a row of a later
+        // day is in the future for this run even when midnight passed since, and never a fact outside the window).
         if (window.OpenAfter)
-            problem.Append(" WHEN ts > @now THEN ").Append(dialect.Literal(QuarantineReason.FutureTimestamp));
+            problem.Append(" WHEN ts > @now OR ts >= @upper THEN ").Append(dialect.Literal(QuarantineReason.FutureTimestamp));
         for (var i = 0; i < valueMeasures.Count; i++)
         {
             problem.Append($" WHEN m{i} IS NULL THEN ").Append(dialect.Literal($"{QuarantineReason.NullMeasure}:{valueMeasures[i].Name}"));

@@ -17,6 +17,12 @@ public interface ISourceProvider
 /// <summary>A consistent read of one source: the count and the groups see the same data.</summary>
 public interface ISourceSession : IAsyncDisposable
 {
+    /// <summary>
+    /// The source's own clock, read in the session's snapshot. What the source holds was written against it, so a
+    /// day after its today cannot be complete, and a row after its now is dated in the future.
+    /// </summary>
+    Task<DateTimeOffset> ReadClockAsync(CancellationToken cancellationToken);
+
     Task<long> CountRowsAsync(AggregationQuery query, CancellationToken cancellationToken);
 
     /// <summary>Streams the groups; memory does not grow with the source.</summary>

@@ -8,7 +8,11 @@ public interface ISqlDialect
     /// <summary>Division that yields a decimal and NULL (not an error) on division by zero.</summary>
     string Divide(string left, string right);
 
-    /// <summary>Casts an expression to text (unit codes and source codes may be numbers at the source).</summary>
+    /// <summary>
+    /// Casts an expression to text that groups and compares byte for byte, whatever the column's collation
+    /// (unit codes and source codes may be numbers at the source, and a case- or pad-insensitive collation would
+    /// merge 'C01', 'c01' and 'C01 ' into one group where the org file and the code map tell them apart).
+    /// </summary>
     string AsText(string expression);
 
     /// <summary>

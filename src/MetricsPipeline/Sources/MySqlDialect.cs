@@ -17,7 +17,10 @@ public sealed class MySqlDialect : ISqlDialect
 
     public string Divide(string left, string right) => $"(CAST({left} AS DECIMAL(38, 10)) / NULLIF({right}, 0))";
 
-    public string AsText(string expression) => $"CAST({expression} AS CHAR)";
+    // The server's default collations are case-insensitive and PAD SPACE (even utf8mb4_bin ignores trailing
+    // spaces), so GROUP BY would merge 'C01', 'c01' and 'C01 '. A binary string groups by its bytes; converting to
+    // utf8mb4 first makes those bytes UTF-8 whatever the column's character set, and the session decodes them.
+    public string AsText(string expression) => $"CAST(CONVERT({expression} USING utf8mb4) AS BINARY)";
 
     public string Instant(string column, TimestampKind kind) => column;
 

@@ -42,11 +42,22 @@ public sealed class MySqlSourceProvider : ISourceProvider
         }
     }
 
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private sealed class Session(MySqlConnection connection, MySqlTransaction transaction, TimeSpan timeout, TimeZoneInfo zone)
         : AdoSourceSession(connection, transaction, timeout)
     {
         protected override object BoundValue(DateTime bound) => DateTime.SpecifyKind(bound, DateTimeKind.Unspecified);
 
+        protected override string ClockSql => "SELECT UTC_TIMESTAMP(6)";
+
         protected override DateOnly? ReadDay(DbDataReader reader, int ordinal) => MySqlDialect.ReadDay(reader.GetValue(ordinal), zone);
+
+        // Unit and code arrive as binary strings (exact grouping, see MySqlDialect.AsText) holding UTF-8.
+        protected override string ReadText(DbDataReader reader, int ordinal) => reader.GetValue(ordinal) switch
+        {
+            byte[] bytes => StrictUtf8.GetString(bytes),
+            var value => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
+        };
     }
 }

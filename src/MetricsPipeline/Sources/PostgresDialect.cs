@@ -12,7 +12,9 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string Divide(string left, string right) => $"(CAST({left} AS numeric) / NULLIF({right}, 0))";
 
-    public string AsText(string expression) => $"CAST({expression} AS text)";
+    // "C" is deterministic and compares bytes: a column under a non-deterministic (ICU, deterministic = false)
+    // collation would otherwise group 'C01' and 'c01' together.
+    public string AsText(string expression) => $"(CAST({expression} AS text) COLLATE \"C\")";
 
     public string Instant(string column, TimestampKind kind) => kind == TimestampKind.Local
         ? $"CAST({column} AS timestamp)"

@@ -44,6 +44,9 @@ public sealed class PostgresSourceProvider : ISourceProvider
     {
         protected override object BoundValue(DateTime bound) => bound;
 
+        // The transaction's start: the same instant the snapshot was taken.
+        protected override string ClockSql => "SELECT CAST(now() AS timestamptz)";
+
         protected override DateOnly? ReadDay(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateOnly>(ordinal);
     }
 }

@@ -14,7 +14,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string Divide(string left, string right) => $"(CAST({left} AS REAL) / NULLIF({right}, 0))";
 
-    public string AsText(string expression) => $"CAST({expression} AS TEXT)";
+    // A column declared COLLATE NOCASE or RTRIM would group by that collation; BINARY compares bytes.
+    public string AsText(string expression) => $"(CAST({expression} AS TEXT) COLLATE BINARY)";
 
     public string Instant(string column, TimestampKind kind) => $"mp_instant({column})";
 

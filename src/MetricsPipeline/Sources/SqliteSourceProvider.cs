@@ -45,6 +45,9 @@ public sealed class SqliteSourceProvider : ISourceProvider
     {
         protected override object BoundValue(DateTime bound) => bound.Ticks;
 
+        // SQLite runs in-process: its clock is this machine's system clock.
+        protected override string ClockSql => "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')";
+
         protected override DateOnly? ReadDay(DbDataReader reader, int ordinal) =>
             DateOnly.ParseExact(reader.GetString(ordinal), "yyyy-MM-dd", CultureInfo.InvariantCulture);
     }

@@ -12,7 +12,18 @@ internal static class WarehouseSql
     // Whether the window's days hold facts already. When they hold none (a backfill chunk, a new stream) there is
     // nothing to diff against, and the staged facts go straight in.
     public const string WindowHasFacts = """
-        SELECT EXISTS (SELECT 1 FROM facts.daily WHERE source = @source AND stream = @stream AND day BETWEEN @from AND @to)
+        SELECT EXISTS (SELECT 1 FROM facts.daily
+                       WHERE source = @source AND stream = @stream AND (day BETWEEN @from AND @to OR (@openAfter AND day > @to)))
+        """;
+
+    // A window that reaches today also owns every later day: facts or coverage there can only come from a run whose
+    // clock was ahead, and its rows are now future rows in quarantine. Their days are queued for the refresh too.
+    public const string LastFactDayAfterWindow = """
+        SELECT max(day) FROM facts.daily WHERE @openAfter AND source = @source AND stream = @stream AND day > @to
+        """;
+
+    public const string DeleteCoverageAfterWindow = """
+        DELETE FROM ops.coverage WHERE @openAfter AND source = @source AND stream = @stream AND day > @to
         """;
 
     public static string InsertNewFacts(string factsSelect) => $"""
@@ -22,7 +33,7 @@ internal static class WarehouseSql
 
     public const string DeleteVanishedFacts = """
         DELETE FROM facts.daily f
-        WHERE f.source = @source AND f.stream = @stream AND f.day BETWEEN @from AND @to
+        WHERE f.source = @source AND f.stream = @stream AND (f.day BETWEEN @from AND @to OR (@openAfter AND f.day > @to))
           AND NOT EXISTS (SELECT 1 FROM window_facts w
                           WHERE w.day = f.day AND w.unit_code = f.unit_code AND w.category = f.category AND w.measure = f.measure)
         """;
@@ -81,7 +92,7 @@ internal static class WarehouseSql
     // days and categories changed, in its own transaction, so the queue row exists exactly when the facts do.
     public const string QueueIndicatorRefresh = """
         INSERT INTO ops.indicator_refresh_queue (day_from, day_to, categories, window_id, reason)
-        VALUES (@from, @to, @categories, @windowId,
+        VALUES (@from, @queueTo, @categories, @windowId,
                 format('window %s re-pulled %s/%s %s..%s (rows arrived late, were corrected or deleted at the source)',
                        @windowId, @source, @stream, @from, @to))
         """;

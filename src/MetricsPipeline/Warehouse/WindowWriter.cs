@@ -50,11 +50,13 @@ public sealed class WindowWriter : IAsyncDisposable
     public async Task<WindowWriteResult> CommitAsync(WindowCounts counts, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await _staged.CompleteCopyAsync(cancellationToken);
+        var days = new { source = _stream.Source, stream = _stream.Name, to = _window.To, openAfter = _window.OpenAfter };
+        var lastFactAfter = await _staged.ScalarAsync<DateOnly?>(WarehouseSql.LastFactDayAfterWindow, days, cancellationToken);
         var p = new
         {
             source = _stream.Source, stream = _stream.Name, from = _window.From, to = _window.To,
             openBefore = _window.OpenBefore, openAfter = _window.OpenAfter, windowId = WindowId, now = now.UtcDateTime,
-            categories = _stream.Categories.ToArray(),
+            categories = _stream.Categories.ToArray(), queueTo = lastFactAfter ?? _window.To,
         };
         int deleted = 0, written;
         if (!await _staged.ScalarAsync<bool>(WarehouseSql.WindowHasFacts, p, cancellationToken))
@@ -72,6 +74,7 @@ public sealed class WindowWriter : IAsyncDisposable
         }
         await _staged.ExecuteAsync(WarehouseSql.DeleteVanishedQuarantine, p, cancellationToken);
         await _staged.ExecuteAsync(WarehouseSql.UpsertQuarantine, p, cancellationToken);
+        await _staged.ExecuteAsync(WarehouseSql.DeleteCoverageAfterWindow, p, cancellationToken);
         await _staged.ExecuteAsync(WarehouseSql.UpsertCoverage, p, cancellationToken);
         await _staged.ExecuteAsync(WarehouseSql.CompleteWindow, new
         {

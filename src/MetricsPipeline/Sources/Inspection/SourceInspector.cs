@@ -106,7 +106,7 @@ public sealed class SourceInspector(SourceProviders providers, TimeProvider cloc
         var columns = new List<string> { stream.Unit.Render(dialect), stream.Timestamp.Render(dialect) };
         if (stream.Code is not null) columns.Add(stream.Code.Render(dialect));
         columns.AddRange(stream.ValueMeasures.Select(m => $"sum({m.Expression.Render(dialect)})"));
-        var where = stream.Where is null ? "1 = 0" : $"({stream.Where}) AND 1 = 0";
+        var where = stream.Where is null ? "1 = 0" : $"{stream.Where.Render(dialect)} AND 1 = 0";
         return $"SELECT {string.Join(", ", columns)} FROM {stream.Table.Render(dialect)} WHERE {where}" +
                (stream.ValueMeasures.Count > 0 ? $" GROUP BY {string.Join(", ", columns.Take(stream.Code is null ? 2 : 3))}" : "");
     }

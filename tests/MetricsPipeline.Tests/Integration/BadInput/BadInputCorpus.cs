@@ -66,6 +66,10 @@ public static class BadInputCorpus
         new("offset stream without offset", "sqlite", h => Sqlite(h, "('V01', 'F1', '2025-03-02 10:00:00', 1)"), new Quarantined("forms", "unparsable_timestamp", 1)),
         new("NULL unit (MySQL)", "mysql", h => MySql(h, "(NULL, 'ONSITE', '2025-03-02 11:00:00', 1)"), new Quarantined("inspections", "null_unit", 1)),
         new("negative measure (MySQL)", "mysql", h => MySql(h, "('T01', 'ONSITE', '2025-03-02 11:00:00', -1)"), new Quarantined("inspections", "negative_measure", 1)),
+        // The server's default collation is case- and pad-insensitive; grouping at the source must not be.
+        new("unit differing in case or by a trailing space (MySQL)", "mysql",
+            h => MySql(h, "('t01', 'ONSITE', '2025-03-02 11:00:00', 1), ('T01 ', 'ONSITE', '2025-03-02 11:00:00', 1)"), new Quarantined("inspections", "unknown_unit", 2)),
+        new("code differing in case (MySQL)", "mysql", h => MySql(h, "('T01', 'onsite', '2025-03-02 11:00:00', 1)"), new Quarantined("inspections", "unmapped_code", 1)),
         new("non-numeric text in a CSV measure", "files",
             h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,12\nT01,F1,2025-03-02 11:00:00,twelve\n"); return Task.CompletedTask; },
             new Quarantined("reports", "non_numeric_measure", 1)),
@@ -146,13 +150,15 @@ public static class BadInputCorpus
         new("column type changed", "postgres", h => h.ExecuteSourceAsync("ALTER TABLE oa.documents ALTER COLUMN pages TYPE text; INSERT INTO oa.documents (unit_code, doc_kind, issued_at, pages) VALUES ('T01', 'RED', '2025-03-02 02:00+00', 'two')"),
             new Failed("county-oa", "documents", "operator does not exist: text")),
         new("query times out", "postgres",
-            h =>
+            async h =>
             {
+                // A Where cannot call pg_sleep (it is refused at start-up); a slow view at the source can.
+                await h.ExecuteSourceAsync("CREATE VIEW oa.slow_documents AS SELECT * FROM oa.documents WHERE pg_sleep(3) IS NOT NULL");
                 var oa = Oa(h);
-                oa.Streams[0].Where = "deleted = false AND pg_sleep(3) IS NOT NULL";
+                oa.Streams[0].Table = "oa.slow_documents";
                 oa.QueryTimeout = TimeSpan.FromSeconds(1);
                 oa.Resilience = new ResilienceOptions { MaxRetries = 0, AttemptTimeout = TimeSpan.FromSeconds(1) };
-                return Pg(h, "('T01', 'RED', '2025-03-02 03:00+00', 1)");
+                await Pg(h, "('T01', 'RED', '2025-03-02 03:00+00', 1)");
             },
             new Failed("county-oa", "documents", "timeout")),
         new("far more groups than expected", "postgres",

@@ -106,8 +106,9 @@ public sealed class WindowReplaceTests
         var factsBefore = await h.SnapshotAsync("facts.daily");
         var coverageBefore = await h.SnapshotAsync("ops.coverage", "source, stream, day, window_id, pulled_at");
 
-        // A predicate that lets the count see rows the aggregation does not: the totals cannot agree.
-        h.Options.Sources[0].Streams[0].Where = "deleted = false AND current_query() LIKE 'SELECT count(*)%'";
+        // A view that lets the count see rows the aggregation does not: the totals cannot agree.
+        await h.ExecuteSourceAsync("CREATE VIEW oa.documents_racy AS SELECT * FROM oa.documents WHERE current_query() LIKE 'SELECT count(*)%'");
+        h.Options.Sources[0].Streams[0].Table = "oa.documents_racy";
         h.Clock.Advance(TimeSpan.FromHours(1));
         var result = Assert.Single(await h.RunOnceAsync("county-oa"));
 

@@ -56,6 +56,8 @@ public sealed class PipelinePlanTests : IDisposable
         { "semicolon measure", o => o.Sources[0].Streams[0].Measures["pages"] = "pages; drop table x", "Pipeline:Sources:0:Streams:0:Measures:pages" },
         { "function measure", o => o.Sources[0].Streams[0].Measures["pages"] = "abs(pages)", "function calls" },
         { "semicolon where", o => o.Sources[0].Streams[0].Where = "1=1; drop table x", "Pipeline:Sources:0:Streams:0:Where" },
+        { "where calling a function outside the allow-list", o => o.Sources[0].Streams[0].Where = "dblink_exec('dbname=oa', 'DELETE FROM oa.documents') IS NOT NULL", "Pipeline:Sources:0:Streams:0:Where: function 'dblink_exec' is not allowed" },
+        { "where with a comment", o => o.Sources[0].Streams[0].Where = "deleted = false -- and more", "Pipeline:Sources:0:Streams:0:Where: comments are not allowed" },
         { "unknown category", o => o.Sources[0].Streams[0].Categories["BLUE"] = "document.secret", "Pipeline:Sources:0:Streams:0:Categories:BLUE: 'document.secret' is not in the taxonomy" },
         { "bad table", o => o.Sources[0].Streams[0].Table = "oa.docs; x", "Pipeline:Sources:0:Streams:0:Table" },
         { "bad kind", o => o.Sources[0].Streams[0].TimestampKind = "beijing", "Pipeline:Sources:0:Streams:0:TimestampKind" },

@@ -65,4 +65,36 @@ public sealed class WindowPlannerTests
             new SourceWindow(new(2024, 4, 1), new(2024, 5, 15), false, true),
         ], windows);
     }
+
+    private static readonly DateTimeOffset WorkerNow = new(2025, 3, 13, 4, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset SourceNow = new(2025, 3, 10, 4, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void ClampToToday_WindowUpToTheSourcesToday_IsUnchanged()
+    {
+        var window = new SourceWindow(new(2025, 3, 1), new(2025, 3, 10), false, true);
+        Assert.Equal(window, WindowPlanner.ClampToToday(window, new(2025, 3, 10), WorkerNow, SourceNow));
+        var closed = new SourceWindow(new(2025, 2, 1), new(2025, 2, 28), false, false);
+        Assert.Equal(closed, WindowPlanner.ClampToToday(closed, new(2025, 3, 10), WorkerNow, SourceNow));
+    }
+
+    [Fact]
+    public void ClampToToday_WindowPastTheSourcesToday_EndsOnItAndOwnsWhatLiesBeyond()
+    {
+        // Planned on a worker clock three days ahead; a closed chunk that reaches past the source's today too.
+        Assert.Equal(new SourceWindow(new(2025, 3, 1), new(2025, 3, 10), false, true),
+            WindowPlanner.ClampToToday(new SourceWindow(new(2025, 3, 1), new(2025, 3, 13), false, true), new(2025, 3, 10), WorkerNow, SourceNow));
+        Assert.Equal(new SourceWindow(new(2025, 2, 20), new(2025, 2, 27), true, true),
+            WindowPlanner.ClampToToday(new SourceWindow(new(2025, 2, 20), new(2025, 2, 28), true, false), new(2025, 2, 27), WorkerNow, SourceNow));
+    }
+
+    [Fact]
+    public void ClampToToday_WindowBeginningAfterTheSourcesToday_IsRefusedNamingBothClocks()
+    {
+        var error = Assert.Throws<SourceClockException>(() =>
+            WindowPlanner.ClampToToday(new SourceWindow(new(2025, 3, 1), new(2025, 3, 2), false, true), new(2025, 2, 28), WorkerNow, SourceNow));
+        Assert.Contains("begins after the source's today 2025-02-28", error.Message);
+        Assert.Contains("2025-03-13 04:00:00Z", error.Message);
+        Assert.Contains("2025-03-10 04:00:00Z", error.Message);
+    }
 }

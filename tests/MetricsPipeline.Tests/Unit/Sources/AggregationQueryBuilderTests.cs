@@ -8,7 +8,7 @@ public sealed class AggregationQueryBuilderTests
     private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     private static StreamPlan Stream(TimestampKind kind, string? where = "deleted = false") => new("county-oa", "documents",
-        SqlIdentifier.ParseTable("oa.documents"), where, SqlIdentifier.ParseColumn("issued_at"), kind,
+        SqlIdentifier.ParseTable("oa.documents"), where is null ? null : WhereExpression.Parse(where), SqlIdentifier.ParseColumn("issued_at"), kind,
         SqlIdentifier.ParseColumn("unit_code"), SqlIdentifier.ParseColumn("doc_kind"), null,
         [new MeasurePlan("count", MeasureExpression.Parse("*")), new MeasurePlan("pages", MeasureExpression.Parse("pages"))],
         new Dictionary<string, string> { ["RED"] = "document.formal" });
@@ -25,7 +25,7 @@ public sealed class AggregationQueryBuilderTests
         var query = Build(TimestampKind.Utc, new SourceWindow(new(2025, 3, 1), new(2025, 3, 31), false, false));
 
         Assert.EndsWith("GROUP BY unit_code, source_code, day, problem", query.GroupSql);
-        Assert.Contains("FROM \"oa\".\"documents\" WHERE (deleted = false) AND CAST(\"issued_at\" AS timestamptz) >= @lower AND CAST(\"issued_at\" AS timestamptz) < @upper", query.GroupSql);
+        Assert.Contains("FROM \"oa\".\"documents\" WHERE (\"deleted\" = FALSE) AND CAST(\"issued_at\" AS timestamptz) >= @lower AND CAST(\"issued_at\" AS timestamptz) < @upper", query.GroupSql);
         Assert.Contains("CAST((ts) AT TIME ZONE 'Asia/Shanghai' AS date)", query.GroupSql);
         Assert.Contains("sum(m0) AS m0", query.GroupSql);
         Assert.Equal(["pages"], query.ValueMeasures);
@@ -49,7 +49,7 @@ public sealed class AggregationQueryBuilderTests
         Assert.DoesNotContain(">= @lower", query.CountSql);
 
         var open = Build(TimestampKind.Utc, new SourceWindow(new(2025, 3, 1), new(2025, 3, 5), false, true));
-        Assert.Contains("WHEN ts > @now THEN 'future_timestamp'", open.GroupSql);
+        Assert.Contains("WHEN ts > @now OR ts >= @upper THEN 'future_timestamp'", open.GroupSql);
         Assert.Contains("\"issued_at\" IS NULL", open.CountSql);
     }
 

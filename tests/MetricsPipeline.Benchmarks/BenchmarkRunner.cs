@@ -39,6 +39,10 @@ internal static class BenchmarkRunner
         }
     }
 
+    /// <summary>--province CODE: see <see cref="Province.ProvinceRunner"/>; the child and the machine header are this class's.</summary>
+    public static Task<int> RunProvinceAsync(BenchmarkArguments args) =>
+        Province.ProvinceRunner.RunAsync(args, RunChildAsync, PrintMachineAsync);
+
     private static async Task<RunFigures> RunOneAsync(BenchmarkArguments args, long events, string workDir)
     {
         var admin = args.AdminConnectionString;

@@ -8,7 +8,8 @@ namespace MetricsPipeline.Benchmarks;
 /// data. The child builds the pipeline configuration from it, in code, as the tests' harness does.
 /// </summary>
 internal sealed record PipelineSpec(
-    string Warehouse, string Source, string OrgUnits, DateOnly HistoryFrom, DateOnly BackfillTo, int Codes, bool Pages, TimeSpan? QueryTimeout);
+    string Warehouse, string Source, string OrgUnits, DateOnly HistoryFrom, DateOnly BackfillTo, int Codes, bool Pages, TimeSpan? QueryTimeout,
+    Province.ProvinceSpec? Province = null);
 
 /// <summary>The benchmark's one source, its stream and the code map, shared by generator, pipeline and references.</summary>
 internal static class BenchmarkShape

@@ -53,7 +53,15 @@ internal static class References
     /// <paramref name="fixedOffset"/> true: AT TIME ZONE INTERVAL '+08:00' (the same days: Shanghai has no daylight
     /// saving), which postgres_fdw ships, so the GROUP BY runs at the source, as the pipeline's does.
     /// </summary>
-    public static async Task<FdwResult> PostgresFdwAsync(string admin, string database, string table, int codes, bool pages, bool fixedOffset)
+    public static Task<FdwResult> PostgresFdwAsync(string admin, string database, string table, int codes, bool pages, bool fixedOffset) =>
+        PostgresFdwAsync(admin, database, table,
+            Enumerable.Range(1, codes).Select(i => KeyValuePair.Create(BenchmarkShape.Code(i), BenchmarkShape.CategoryOf(i))).ToList(),
+            pages, fixedOffset, BenchmarkShape.SourceName, BenchmarkShape.StreamName);
+
+    /// <summary>The same for any source events(unit_code, code, occurred_at[, pages]) with its code → category map.</summary>
+    public static async Task<FdwResult> PostgresFdwAsync(
+        string admin, string database, string table, IReadOnlyList<KeyValuePair<string, string>> codeCategories, bool pages, bool fixedOffset,
+        string sourceName, string streamName)
     {
         await using var connection = new NpgsqlConnection(Database.ConnectionString(admin, database));
         await connection.OpenAsync();
@@ -65,22 +73,22 @@ internal static class References
             """);
 
         var category = new StringBuilder("CASE e.code");
-        for (var i = 1; i <= codes; i++)
-            category.Append($" WHEN '{BenchmarkShape.Code(i)}' THEN '{BenchmarkShape.CategoryOf(i)}'");
+        foreach (var (code, name) in codeCategories)
+            category.Append($" WHEN '{code}' THEN '{name}'");
         category.Append(" END");
         var zone = fixedOffset ? "INTERVAL '+08:00'" : $"'{BenchmarkShape.TimeZone}'";
         var day = $"CAST(e.occurred_at AT TIME ZONE {zone} AS date)";
         var insert = pages
             ? $"""
               INSERT INTO {table} (source, stream, day, unit_code, category, measure, value, loaded_at, window_id)
-              SELECT '{BenchmarkShape.SourceName}', '{BenchmarkShape.StreamName}', a.day, a.unit_code, a.category, v.measure, v.value, now(), 0
+              SELECT '{sourceName}', '{streamName}', a.day, a.unit_code, a.category, v.measure, v.value, now(), 0
               FROM (SELECT {day} AS day, e.unit_code, {category} AS category, count(*) AS n, sum(e.pages) AS pages
                     FROM src.events e GROUP BY 1, 2, 3) AS a
               CROSS JOIN LATERAL (VALUES ('count', CAST(a.n AS numeric)), ('pages', CAST(a.pages AS numeric))) AS v(measure, value)
               """
             : $"""
               INSERT INTO {table} (source, stream, day, unit_code, category, measure, value, loaded_at, window_id)
-              SELECT '{BenchmarkShape.SourceName}', '{BenchmarkShape.StreamName}', {day}, e.unit_code, {category}, 'count', count(*), now(), 0
+              SELECT '{sourceName}', '{streamName}', {day}, e.unit_code, {category}, 'count', count(*), now(), 0
               FROM src.events e
               GROUP BY 3, 4, 5
               """;

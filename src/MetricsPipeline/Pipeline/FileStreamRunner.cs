@@ -122,7 +122,7 @@ public sealed partial class FileStreamRunner(
         IProgress<WindowProgress>? progress, int index, int count)
     {
         var (source, stream) = (run.Source, run.Stream);
-        var what = fileName is null ? "" : $" file {ErrorText.Excerpt(fileName)}";
+        var what = fileName is null ? "" : $" file '{ErrorText.Sanitise(fileName, 200)}'";
         var message = ErrorText.Sanitise($"{source.Name}/{stream.Name}{what}: {Describe(cause, stream)}");
         FileFailed(logger, source.Name, stream.Name, fileName is null ? "(the stream)" : ErrorText.Sanitise(fileName, 200), message);
         var today = Normalize.LocalCalendar.Today(clock, source.TimeZone);

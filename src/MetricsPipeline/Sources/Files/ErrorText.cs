@@ -49,16 +49,12 @@ public static class ErrorText
         return $"'{Sanitise(shown, ExcerptLength * 4)}'{(cut ? $"… ({content.Length:N0} characters)" : "")}";
     }
 
-    /// <summary>Whether a value of a file holds characters that must not reach the warehouse or a terminal as they are.</summary>
-    public static bool HasUnsafeCharacters(string text)
-    {
-        foreach (var rune in text.EnumerateRunes())
-        {
-            if (IsUnsafe(rune))
-                return true;
-        }
-        return false;
-    }
+    /// <summary>
+    /// A name taken from a file (a header cell), shown only when it is short enough to be a name: a long cell
+    /// is more likely a line of something else (a credential file dropped by mistake) and is only measured.
+    /// </summary>
+    public static string Name(string content) =>
+        content.Length <= ExcerptLength ? $"'{Sanitise(content, ExcerptLength * 4)}'" : $"(a cell of {content.Length:N0} characters, not shown)";
 
     // C0 and C1 controls (ESC starts terminal sequences; NUL cannot be stored), DEL, and the bidirectional
     // embeddings, overrides and isolates that make a terminal show text in another order than it is.

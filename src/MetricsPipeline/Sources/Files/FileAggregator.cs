@@ -51,8 +51,8 @@ public sealed class FileAggregator
         var missing = required.Distinct().Where(c => !_columns.ContainsKey(c)).ToList();
         if (missing.Count > 0)
         {
-            // The header is the file's own text (a wrongly dropped credential file is one line): only short excerpts.
-            var found = header.Take(20).Select(h => h.Length == 0 ? "(empty: merged cell?)" : ErrorText.Excerpt(h));
+            // The header is the file's own text (a wrongly dropped credential file is one line): only short names are shown.
+            var found = header.Take(20).Select(h => h.Length == 0 ? "(empty: merged cell?)" : ErrorText.Name(h));
             throw new InvalidDataException(
                 $"the header lacks column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}; found {header.Count} column(s): {string.Join(", ", found)}{(header.Count > 20 ? ", …" : "")}");
         }

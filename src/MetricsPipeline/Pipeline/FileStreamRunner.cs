@@ -45,7 +45,7 @@ public sealed partial class FileStreamRunner(
         var (source, stream, plan) = (run.Source, run.Stream, run.Stream.Files!);
         var scan = FileDropScanner.Scan(plan, clock.GetUtcNow());
         foreach (var file in scan.Waiting)
-            FileWaiting(logger, source.Name, stream.Name, file.Name, file.Reason);
+            FileWaiting(logger, source.Name, stream.Name, Shown(file.Name), ErrorText.Sanitise(file.Reason));
         foreach (var entry in scan.Rejected)
             await FailAsync(run, entry.Name, null, new IOException(entry.Reason), clock.GetUtcNow(), null, progress, 0, 0);
 
@@ -85,10 +85,10 @@ public sealed partial class FileStreamRunner(
                 if (renamedFrom is not null)
                 {
                     known.Remove(renamedFrom);
-                    FileRenamed(logger, source.Name, stream.Name, renamedFrom, file.Name);
+                    FileRenamed(logger, source.Name, stream.Name, Shown(renamedFrom), Shown(file.Name));
                 }
                 known[file.Name] = new LoadedFile { Name = file.Name, Hash = read.Hash, Size = read.Snapshot.Size, ModifiedAt = read.Snapshot.ModifiedAt.UtcDateTime };
-                FileLoaded(logger, source.Name, stream.Name, file.Name, outcome.Counts.SourceRows, outcome.Counts.FactRows, outcome.Counts.QuarantinedRows);
+                FileLoaded(logger, source.Name, stream.Name, Shown(file.Name), outcome.Counts.SourceRows, outcome.Counts.FactRows, outcome.Counts.QuarantinedRows);
                 progress?.Report(new WindowProgress(source.Name, stream.Name, outcome.Window, index, scan.Ready.Count, outcome, null));
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -106,7 +106,7 @@ public sealed partial class FileStreamRunner(
                 try
                 {
                     run.Outcomes.Add(await loader.RetractAsync(run.RunId, source, stream, name, loaded.Hash, cancellationToken));
-                    FileRetracted(logger, source.Name, stream.Name, name);
+                    FileRetracted(logger, source.Name, stream.Name, Shown(name));
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -122,9 +122,9 @@ public sealed partial class FileStreamRunner(
         IProgress<WindowProgress>? progress, int index, int count)
     {
         var (source, stream) = (run.Source, run.Stream);
-        var what = fileName is null ? "" : $" file '{ErrorText.Sanitise(fileName, 200)}'";
+        var what = fileName is null ? "" : $" file '{Shown(fileName)}'";
         var message = ErrorText.Sanitise($"{source.Name}/{stream.Name}{what}: {Describe(cause, stream)}");
-        FileFailed(logger, source.Name, stream.Name, fileName is null ? "(the stream)" : ErrorText.Sanitise(fileName, 200), message);
+        FileFailed(logger, source.Name, stream.Name, fileName is null ? "(the stream)" : Shown(fileName), message);
         var today = Normalize.LocalCalendar.Today(clock, source.TimeZone);
         var window = new Sources.SourceWindow(today, today, false, false);
         try
@@ -139,6 +139,9 @@ public sealed partial class FileStreamRunner(
         progress?.Report(new WindowProgress(source.Name, stream.Name, window, index, count, null, message));
         run.Errors.Add(message);
     }
+
+    /// <summary>A file name as logged and stored: names are chosen by whoever drops the file, so they are sanitised too.</summary>
+    private static string Shown(string fileName) => ErrorText.Sanitise(fileName, 200);
 
     /// <summary>The cause in words an operator can act on. Stack traces stay out; the text is sanitised by the caller.</summary>
     private static string Describe(Exception ex, StreamPlan stream) => ex switch

@@ -177,6 +177,20 @@ public sealed class FileDropTests
         Assert.Contains("'a.csv' changed while it was read", changed.Message);
     }
 
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:00:01")]
+    [InlineData("2.00:00:00")]
+    public async Task Compile_ReadTimeoutOutOfRange_IsRefusedNamingTheKey(string timeout)
+    {
+        var (h, _) = await SetupAsync("files_timeout_config", s => s.ReadTimeout = TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture));
+        await using var _h = h;
+
+        var error = Assert.Throws<MetricsPipeline.Configuration.InvalidConfigurationException>(() => MetricsPipeline.Configuration.PipelinePlan.CompileOrThrow(h.Options));
+
+        Assert.Contains($"Sources:0:Streams:0:ReadTimeout: '{TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture)}' must be more than zero and at most one day", error.Message);
+    }
+
     [Fact]
     public async Task RunOnce_FileSlowerThanReadTimeout_FailsAlone_AndTheNextFileLoads()
     {

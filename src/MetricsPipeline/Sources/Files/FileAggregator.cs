@@ -140,8 +140,13 @@ public sealed class FileAggregator
     };
 
     /// <summary>A key cell as it can be stored: itself, or a short excerpt when it is too long to index.</summary>
-    private static string? Key(string? cell) =>
-        cell is null || cell.Length <= MaxKeyLength ? cell : cell[..(MaxKeyLength / 4)] + $"… ({cell.Length:N0} characters)";
+    private static string? Key(string? cell)
+    {
+        if (cell is null || cell.Length <= MaxKeyLength)
+            return cell;
+        var cut = char.IsHighSurrogate(cell[MaxKeyLength / 4 - 1]) ? MaxKeyLength / 4 - 1 : MaxKeyLength / 4; // never half a character
+        return cell[..cut] + $"… ({cell.Length:N0} characters)";
+    }
 
     private static readonly System.Text.RegularExpressions.Regex Grouped =
         new(@"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);

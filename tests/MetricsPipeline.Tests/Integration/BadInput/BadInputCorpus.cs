@@ -50,6 +50,8 @@ public static class BadInputCorpus
         h.Options.Sources[0] = source;
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentBag<System.Net.Sockets.Socket> OpenSockets = [];
+
     private static void NoRetries(SourceOptions source) => source.Resilience = new ResilienceOptions { MaxRetries = 0 };
 
     public static readonly IReadOnlyList<BadInputCase> Cases =
@@ -144,6 +146,17 @@ public static class BadInputCorpus
             new Failed("drops", "reports", "does not exist")),
         new("FIFO named like a data file", "files", h => { Files(h).Fifo("a.csv"); return Task.CompletedTask; },
             new Failed("drops", "reports", "is a FIFO")),
+        new("socket named like a data file", "files",
+            h =>
+            {
+                var drops = Files(h);
+                // Kept open for the test process's life: .NET removes a socket's file when the socket is closed.
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(drops.Path, "a.csv")));
+                OpenSockets.Add(socket);
+                return Task.CompletedTask;
+            },
+            new Failed("drops", "reports", "is a socket, not a regular file")),
         new("credential file dropped as a CSV (header echo)", "files",
             h => { Files(h).WriteText("a.csv", "postgres://admin:hunter2-do-not-leak-this-secret-at-all@db.internal:5432/oa\n"); return Task.CompletedTask; },
             new Failed("drops", "reports", "lacks column(s)", MustNotContain: "hunter2")),

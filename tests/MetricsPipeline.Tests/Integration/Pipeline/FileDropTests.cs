@@ -257,6 +257,7 @@ public sealed class FileDropTests
         // Covered: the first to the last day with facts; not the typo's September, not the unknown unit's 5 March.
         Assert.Equal([March2, March3], await h.QueryAsync<DateOnly>("SELECT day FROM ops.coverage ORDER BY day"));
         Assert.Equal(March3, await h.ScalarAsync<DateOnly>("SELECT day_to FROM ops.windows WHERE file_name = 'a.csv'"));
+        Assert.Equal(March3, await h.ScalarAsync<DateOnly>("SELECT last_covered_day FROM ops.stream_freshness WHERE stream = 'reports'"));
     }
 
     [Fact]

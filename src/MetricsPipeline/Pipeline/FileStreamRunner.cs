@@ -35,8 +35,18 @@ public sealed partial class FileStreamRunner(
             // The folder or the warehouse failed for the whole stream (not one file): recorded as the stream's failure.
             await FailAsync(run, null, null, ex, clock.GetUtcNow(), null, progress, 0, 0);
         }
-        return new StreamRunResult(stream.Name, run.Outcomes, run.Errors.Count == 0 ? null : string.Join("; ", run.Errors));
+        return new StreamRunResult(stream.Name, run.Outcomes, Summary(run.Errors));
     }
+
+    /// <summary>The stream's error for the run: every failure is in ops.windows; the run's error names the first few, bounded.</summary>
+    private static string? Summary(IReadOnlyList<string> errors) => errors.Count switch
+    {
+        0 => null,
+        <= MaxErrorsNamed => string.Join("; ", errors),
+        _ => string.Join("; ", errors.Take(MaxErrorsNamed)) + $"; and {errors.Count - MaxErrorsNamed} more failed file(s), each in ops.windows",
+    };
+
+    private const int MaxErrorsNamed = 10;
 
     private async Task RunFilesAsync(
         StreamRun run, DateOnly historyFrom, IReadOnlySet<string> knownUnits, IProgress<WindowProgress>? progress, bool reevaluateAll,

@@ -21,11 +21,13 @@ internal static class FileDropCompiler
             errors.Add($"{key}:Encoding: '{stream.Encoding}' must be utf-8 or gb18030");
         if (stream.SettleTime < TimeSpan.Zero)
             errors.Add($"{key}:SettleTime: must not be negative");
+        if (stream.ReadTimeout <= TimeSpan.Zero || stream.ReadTimeout > TimeSpan.FromDays(1))
+            errors.Add($"{key}:ReadTimeout: '{stream.ReadTimeout}' must be more than zero and at most one day (e.g. 00:10:00)");
         if (stream.OnRemoved is not ("keep" or "retract"))
             errors.Add($"{key}:OnRemoved: '{stream.OnRemoved}' must be keep or retract");
         return errors.Count == before
             ? new FileDropPlan(stream.Folder!, stream.Pattern, stream.Format, encoding!, stream.Sheet, stream.RequireDoneMarker,
-                stream.SettleTime, stream.OnRemoved == "retract")
+                stream.SettleTime, stream.OnRemoved == "retract", stream.ReadTimeout, stream.AllowDigitGrouping)
             : null;
     }
 

@@ -72,6 +72,12 @@ public sealed class StreamOptions
     /// <summary>Files provider: what happens to the contribution of a file that disappears: keep (default) or retract.</summary>
     public string OnRemoved { get; set; } = "keep";
 
+    /// <summary>Files provider: the longest one file may take to read (a hung network share fails that file, not the run). Default 10 minutes.</summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Files provider: measure cells may group digits in threes with commas (<c>1,200</c>). Off by default: such a cell is non-numeric.</summary>
+    public bool AllowDigitGrouping { get; set; }
+
     /// <summary>Optional row filter in a small SQL subset (columns, literals, comparisons, AND/OR/NOT, IN, IS NULL, LIKE, BETWEEN, a few pure functions); parsed at start-up and rendered per dialect.</summary>
     public string? Where { get; set; }
 

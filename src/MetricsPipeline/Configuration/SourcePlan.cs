@@ -53,4 +53,4 @@ public sealed record MeasurePlan(string Name, MeasureExpression Expression);
 /// <summary>Where and how a files stream finds its files.</summary>
 public sealed record FileDropPlan(
     string Folder, string Pattern, string? Format, System.Text.Encoding Encoding, string? Sheet,
-    bool RequireDoneMarker, TimeSpan SettleTime, bool RetractRemoved);
+    bool RequireDoneMarker, TimeSpan SettleTime, bool RetractRemoved, TimeSpan ReadTimeout, bool AllowDigitGrouping);

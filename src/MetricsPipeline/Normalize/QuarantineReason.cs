@@ -14,4 +14,5 @@ public static class QuarantineReason
     public const string NegativeMeasure = "negative_measure";
     public const string NonNumericMeasure = "non_numeric_measure";
     public const string MalformedLine = "malformed_line";
+    public const string CellTooLong = "cell_too_long";
 }

@@ -1,5 +1,6 @@
 using Dapper;
 using MetricsPipeline.Configuration;
+using MetricsPipeline.Pipeline.Resilience;
 using MetricsPipeline.Pipeline.Telemetry;
 using MetricsPipeline.Sources.Files;
 using MetricsPipeline.Warehouse;
@@ -10,81 +11,162 @@ namespace MetricsPipeline.Pipeline;
 
 /// <summary>
 /// Runs a files stream: every ready file whose (name, content hash) differs from what the warehouse holds
-/// is loaded in its own transaction; an unchanged file is not read again; a file still being written
-/// waits. A bad file fails alone (with its name in the ledger) and never blocks the stream's other files.
-/// A file that disappears keeps its contribution unless the stream says OnRemoved = retract.
+/// is loaded in its own transaction; an unchanged file is not read again unless something its
+/// classification depends on changed (or the run is a backfill); a file still being written waits.
+/// A bad entry or file fails alone, with its name and a sanitised, bounded reason in the ledger and the
+/// log, and never blocks the stream's other files or the source's other streams: nothing escapes this
+/// runner but cancellation. Content identical to a file already loaded is counted once: under a new name
+/// whose old name is gone it is a rename (the old name's contribution moves), beside its original it is
+/// a copy and fails. A file that disappears keeps its contribution unless the stream says OnRemoved = retract.
 /// </summary>
 public sealed partial class FileStreamRunner(
     NpgsqlDataSource warehouse, FileLoader loader, RunLedger ledger, TimeProvider clock, ILogger<FileStreamRunner> logger)
 {
     public async Task<StreamRunResult> RunAsync(
         long runId, SourcePlan source, StreamPlan stream, DateOnly historyFrom, IReadOnlySet<string> knownUnits,
-        IProgress<WindowProgress>? progress, CancellationToken cancellationToken)
+        IProgress<WindowProgress>? progress, CancellationToken cancellationToken, bool reevaluateAll = false)
     {
-        var plan = stream.Files!;
-        IReadOnlyList<DroppedFile> ready;
-        IReadOnlyList<WaitingFile> waiting;
+        var run = new StreamRun(runId, source, stream);
         try
         {
-            (ready, waiting) = FileDropScanner.Scan(plan, clock.GetUtcNow());
+            await RunFilesAsync(run, historyFrom, knownUnits, progress, reevaluateAll, cancellationToken);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            var message = $"{source.Name}/{stream.Name}: {ex.Message}";
-            var today = Normalize.LocalCalendar.Today(clock, source.TimeZone);
-            await ledger.RecordFailedWindowAsync(runId, source.Name, stream.Name, new Sources.SourceWindow(today, today, false, false),
-                clock.GetUtcNow(), clock.GetUtcNow(), null, message, CancellationToken.None);
-            return new StreamRunResult(stream.Name, [], message);
+            // The folder or the warehouse failed for the whole stream (not one file): recorded as the stream's failure.
+            await FailAsync(run, null, null, ex, clock.GetUtcNow(), null, progress, 0, 0);
         }
-        foreach (var file in waiting)
-            FileWaiting(logger, source.Name, stream.Name, file.Name, file.Reason);
+        return new StreamRunResult(stream.Name, run.Outcomes, Summary(run.Errors));
+    }
+
+    /// <summary>The stream's error for the run: every failure is in ops.windows; the run's error names the first few, bounded.</summary>
+    private static string? Summary(IReadOnlyList<string> errors) => errors.Count switch
+    {
+        0 => null,
+        <= MaxErrorsNamed => string.Join("; ", errors),
+        _ => string.Join("; ", errors.Take(MaxErrorsNamed)) + $"; and {errors.Count - MaxErrorsNamed} more failed file(s), each in ops.windows",
+    };
+
+    private const int MaxErrorsNamed = 10;
+
+    private async Task RunFilesAsync(
+        StreamRun run, DateOnly historyFrom, IReadOnlySet<string> knownUnits, IProgress<WindowProgress>? progress, bool reevaluateAll,
+        CancellationToken cancellationToken)
+    {
+        var (source, stream, plan) = (run.Source, run.Stream, run.Stream.Files!);
+        var scan = FileDropScanner.Scan(plan, clock.GetUtcNow());
+        foreach (var file in scan.Waiting)
+            FileWaiting(logger, source.Name, stream.Name, Shown(file.Name), ErrorText.Sanitise(file.Reason));
+        foreach (var entry in scan.Rejected)
+            await FailAsync(run, entry.Name, null, new IOException(entry.Reason), clock.GetUtcNow(), null, progress, 0, 0);
 
         var known = await LoadedFilesAsync(source.Name, stream.Name, cancellationToken);
-        var outcomes = new List<WindowOutcome>();
-        var errors = new List<string>();
+        var reevaluate = await loader.FilesToReevaluateAsync(source, stream, cancellationToken);
+        var present = scan.Ready.Select(f => f.Name).Concat(scan.Waiting.Select(w => w.Name)).Concat(scan.Rejected.Select(r => r.Name))
+            .ToHashSet(StringComparer.Ordinal);
         var index = 0;
-        foreach (var file in ready)
+        foreach (var file in scan.Ready)
         {
             index++;
             var loaded = known.GetValueOrDefault(file.Name) is { Retracted: false } current ? current : null;
-            // Same size and modification time (to the microsecond the warehouse keeps) as the loaded version: not even hashed again.
-            if (loaded is not null && loaded.Size == file.Size && Math.Abs((loaded.ModifiedAt - file.ModifiedAt.UtcDateTime).Ticks) < 10)
+            var mustReevaluate = reevaluateAll || reevaluate.Contains(file.Name);
+            // Same size and modification time (to the microsecond the warehouse keeps) as the loaded version: not even read again.
+            if (loaded is not null && !mustReevaluate && loaded.Size == file.Size && Math.Abs((loaded.ModifiedAt - file.ModifiedAt.UtcDateTime).Ticks) < 10)
                 continue;
-            var hash = await FileDropScanner.HashAsync(file, cancellationToken);
-            if (loaded is not null && loaded.Hash == hash)
-                continue;
+            var started = clock.GetUtcNow();
+            string? hash = null;
             using var activity = PipelineActivities.StartWindow(source.Name, stream.Name, null, file.Name);
             try
             {
-                var outcome = await loader.LoadAsync(runId, source, stream, file, hash, historyFrom, knownUnits, cancellationToken);
+                var read = await loader.ReadAsync(source, stream, file, historyFrom, cancellationToken);
+                hash = read.Hash;
+                if (loaded is not null && loaded.Hash == read.Hash && !mustReevaluate)
+                {
+                    await loader.TouchAsync(stream, read, cancellationToken);
+                    continue;
+                }
+                var twin = known.Values.FirstOrDefault(k => !k.Retracted && k.Hash == read.Hash && k.Name != file.Name);
+                if (twin is not null && present.Contains(twin.Name))
+                {
+                    throw new InvalidDataException(
+                        $"its content is identical to '{twin.Name}', which is already loaded; it is not counted twice (remove one of the two files)");
+                }
+                var renamedFrom = twin?.Name;
+                var outcome = await loader.WriteAsync(run.RunId, source, stream, read, knownUnits, renamedFrom, cancellationToken);
                 activity.Succeeded(outcome);
-                outcomes.Add(outcome);
-                FileLoaded(logger, source.Name, stream.Name, file.Name, outcome.Counts.SourceRows, outcome.Counts.FactRows, outcome.Counts.QuarantinedRows);
-                progress?.Report(new WindowProgress(source.Name, stream.Name, outcome.Window, index, ready.Count, outcome, null));
+                run.Outcomes.Add(outcome);
+                if (renamedFrom is not null)
+                {
+                    known.Remove(renamedFrom);
+                    FileRenamed(logger, source.Name, stream.Name, Shown(renamedFrom), Shown(file.Name));
+                }
+                known[file.Name] = new LoadedFile { Name = file.Name, Hash = read.Hash, Size = read.Snapshot.Size, ModifiedAt = read.Snapshot.ModifiedAt.UtcDateTime };
+                FileLoaded(logger, source.Name, stream.Name, Shown(file.Name), outcome.Counts.SourceRows, outcome.Counts.FactRows, outcome.Counts.QuarantinedRows);
+                progress?.Report(new WindowProgress(source.Name, stream.Name, outcome.Window, index, scan.Ready.Count, outcome, null));
             }
-            catch (WindowFailedException ex)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                var message = $"{source.Name}/{stream.Name} file '{file.Name}': {ex.InnerException?.Message ?? ex.Message}";
-                FileFailed(logger, ex.InnerException ?? ex, source.Name, stream.Name, file.Name, message);
-                activity.SetDays(ex.Window).SetOutcome(message);
-                await ledger.RecordFailedWindowAsync(runId, source.Name, stream.Name, ex.Window, ex.StartedAt, clock.GetUtcNow(), ex.Counts,
-                    message, CancellationToken.None, fileName: file.Name, fileHash: hash);
-                progress?.Report(new WindowProgress(source.Name, stream.Name, ex.Window, index, ready.Count, null, message));
-                errors.Add(message);
+                var failed = ex as WindowFailedException;
+                var message = await FailAsync(run, file.Name, hash, failed?.InnerException ?? ex, failed?.StartedAt ?? started, failed?.Counts, progress, index, scan.Ready.Count);
+                activity.SetOutcome(message);
             }
         }
 
         if (plan.RetractRemoved)
         {
-            var present = ready.Select(f => f.Name).Concat(waiting.Select(w => w.Name)).ToHashSet(StringComparer.Ordinal);
-            foreach (var (name, loaded) in known.Where(k => !k.Value.Retracted && !present.Contains(k.Key)))
+            foreach (var (name, loaded) in known.Where(k => !k.Value.Retracted && !present.Contains(k.Key)).ToList())
             {
-                outcomes.Add(await loader.RetractAsync(runId, source, stream, name, loaded.Hash, cancellationToken));
-                FileRetracted(logger, source.Name, stream.Name, name);
+                var started = clock.GetUtcNow();
+                try
+                {
+                    run.Outcomes.Add(await loader.RetractAsync(run.RunId, source, stream, name, loaded.Hash, cancellationToken));
+                    FileRetracted(logger, source.Name, stream.Name, Shown(name));
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await FailAsync(run, name, loaded.Hash, ex, started, null, progress, 0, 0);
+                }
             }
         }
-        return new StreamRunResult(stream.Name, outcomes, errors.Count == 0 ? null : string.Join("; ", errors));
     }
+
+    /// <summary>Logs and records one failure (a file, an entry, or the whole stream when <paramref name="fileName"/> is null), sanitised and bounded.</summary>
+    /// <returns>The stored error text.</returns>
+    private async Task<string> FailAsync(
+        StreamRun run, string? fileName, string? hash, Exception cause, DateTimeOffset startedAt, WindowCounts? counts,
+        IProgress<WindowProgress>? progress, int index, int count)
+    {
+        var (source, stream) = (run.Source, run.Stream);
+        var what = fileName is null ? "" : $" file '{Shown(fileName)}'";
+        var message = ErrorText.Sanitise($"{source.Name}/{stream.Name}{what}: {Describe(cause, stream)}");
+        FileFailed(logger, source.Name, stream.Name, fileName is null ? "(the stream)" : Shown(fileName), message);
+        var today = Normalize.LocalCalendar.Today(clock, source.TimeZone);
+        var window = new Sources.SourceWindow(today, today, false, false);
+        try
+        {
+            await ledger.RecordFailedWindowAsync(run.RunId, source.Name, stream.Name, window, startedAt, clock.GetUtcNow(), counts,
+                message, CancellationToken.None, fileName: fileName is null ? null : ErrorText.Sanitise(fileName, 500), fileHash: hash);
+        }
+        catch (NpgsqlException ex)
+        {
+            ResilienceLog.LedgerWriteFailed(logger, fileName is null ? "failed stream" : "failed file", source.Name, ErrorText.Sanitise(ex.Message));
+        }
+        progress?.Report(new WindowProgress(source.Name, stream.Name, window, index, count, null, message));
+        run.Errors.Add(message);
+        return message;
+    }
+
+    /// <summary>A file name as logged and stored: names are chosen by whoever drops the file, so they are sanitised too.</summary>
+    private static string Shown(string fileName) => ErrorText.Sanitise(fileName, 200);
+
+    /// <summary>The cause in words an operator can act on. Stack traces stay out; the text is sanitised by the caller.</summary>
+    private static string Describe(Exception ex, StreamPlan stream) => ex switch
+    {
+        System.Text.DecoderFallbackException => $"the file is not valid {stream.Files!.Encoding.WebName} text ({ex.Message}); check Encoding (gb18030 for many Chinese spreadsheet exports)",
+        PostgresException pg => $"{pg.MessageText} (SQLSTATE {pg.SqlState})",
+        UnauthorizedAccessException => $"{ex.Message} (the service account cannot read it)",
+        _ => ex.Message,
+    };
 
     private async Task<Dictionary<string, LoadedFile>> LoadedFilesAsync(string source, string stream, CancellationToken cancellationToken)
     {
@@ -93,6 +175,12 @@ public sealed partial class FileStreamRunner(
             "SELECT file_name AS Name, file_hash AS Hash, file_size AS Size, modified_at AS ModifiedAt, retracted AS Retracted FROM ops.file_loads WHERE source = @source AND stream = @stream",
             new { source, stream }, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.Name, StringComparer.Ordinal);
+    }
+
+    private sealed record StreamRun(long RunId, SourcePlan Source, StreamPlan Stream)
+    {
+        public List<WindowOutcome> Outcomes { get; } = [];
+        public List<string> Errors { get; } = [];
     }
 
     private sealed record LoadedFile
@@ -108,11 +196,14 @@ public sealed partial class FileStreamRunner(
     private static partial void FileLoaded(ILogger logger, string source, string stream, string file, long rows, long factRows, long quarantinedRows);
 
     [LoggerMessage(EventId = 71202, Level = LogLevel.Error, Message = "File {File} of {Source}/{Stream} failed and rolled back: {Reason}")]
-    private static partial void FileFailed(ILogger logger, Exception exception, string source, string stream, string file, string reason);
+    private static partial void FileFailed(ILogger logger, string source, string stream, string file, string reason);
 
     [LoggerMessage(EventId = 71203, Level = LogLevel.Information, Message = "File {File} of {Source}/{Stream} waits for the next run: {Reason}")]
     private static partial void FileWaiting(ILogger logger, string source, string stream, string file, string reason);
 
     [LoggerMessage(EventId = 71204, Level = LogLevel.Information, Message = "File {File} of {Source}/{Stream} was removed from the folder; its contribution is retracted")]
     private static partial void FileRetracted(ILogger logger, string source, string stream, string file);
+
+    [LoggerMessage(EventId = 71205, Level = LogLevel.Information, Message = "File {File} of {Source}/{Stream} is {OldName} renamed (identical content): its contribution moves to the new name, counted once")]
+    private static partial void FileRenamed(ILogger logger, string source, string stream, string oldName, string file);
 }

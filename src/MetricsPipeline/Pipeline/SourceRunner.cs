@@ -90,7 +90,8 @@ public sealed class SourceRunner(
                     continue;
                 }
                 streams.Add(source.IsFileDrop
-                    ? await fileStreams.RunAsync(runId, source, stream, pipeline.History.From, knownUnits, progress, cancellationToken)
+                    ? await fileStreams.RunAsync(runId, source, stream, pipeline.History.From, knownUnits, progress, cancellationToken,
+                        reevaluateAll: request.BackfillFrom is not null)
                     : await RunStreamAsync(runId, source, stream, request, knownUnits, sourceLock, progress, cancellationToken));
             }
             var failed = streams.Where(s => s.Error is not null).ToList();

@@ -1,6 +1,10 @@
 namespace MetricsPipeline.Warehouse;
 
-/// <summary>Statements of <see cref="FileLoadWriter"/>: replace one file's contribution, then re-sum the days it touched.</summary>
+/// <summary>
+/// Statements of <see cref="FileLoadWriter"/>: replace one file's contribution (and, for a renamed file, the
+/// contribution under its old name), then re-sum the days it touched and recompute the stream's coverage.
+/// @replaced holds the file's name and, for a rename, its old name.
+/// </summary>
 internal static class FileLoadSql
 {
     public const string InsertWindow = """
@@ -12,13 +16,13 @@ internal static class FileLoadSql
     // Days the old version or the new version of the file has facts on: exactly the days to re-sum.
     public const string AffectedDays = """
         CREATE TEMP TABLE affected_days ON COMMIT DROP AS
-        SELECT day FROM facts.file_daily WHERE source = @source AND stream = @stream AND file_name = @fileName
+        SELECT day FROM facts.file_daily WHERE source = @source AND stream = @stream AND file_name = ANY(@replaced)
         UNION
-        SELECT day FROM staging_groups WHERE reason IS NULL
+        SELECT day FROM staging_groups WHERE reason IS NULL AND day IS NOT NULL
         """;
 
     public const string DeleteContribution =
-        "DELETE FROM facts.file_daily WHERE source = @source AND stream = @stream AND file_name = @fileName";
+        "DELETE FROM facts.file_daily WHERE source = @source AND stream = @stream AND file_name = ANY(@replaced)";
 
     // Completed with StagingGroups.FactsSelect(stream) and ") AS x".
     public const string InsertContributionPrefix = """
@@ -43,7 +47,7 @@ internal static class FileLoadSql
         """;
 
     public const string ReplaceQuarantine =
-        "DELETE FROM ops.quarantine WHERE source = @source AND stream = @stream AND origin = @fileName";
+        "DELETE FROM ops.quarantine WHERE source = @source AND stream = @stream AND origin = ANY(@replaced)";
 
     public const string InsertQuarantine = """
         INSERT INTO ops.quarantine (source, stream, origin, day, unit_code, source_code, reason, detail, row_count, window_id, seen_at)
@@ -52,22 +56,58 @@ internal static class FileLoadSql
         GROUP BY s.day, s.unit_code, s.source_code, s.reason, s.detail
         """;
 
-    // A file covers the days from its first to its last dated row: a monthly report file with no rows on a
-    // day says that day had none.
-    public const string UpsertCoverage = """
-        INSERT INTO ops.coverage (source, stream, day, window_id, pulled_at)
-        SELECT @source, @stream, CAST(d AS date), @windowId, @now
-        FROM generate_series(CAST(@firstDay AS date), CAST(@lastDay AS date), interval '1 day') AS d
-        WHERE @firstDay IS NOT NULL AND NOT @retracted
-        ON CONFLICT (source, stream, day) DO UPDATE SET window_id = EXCLUDED.window_id, pulled_at = EXCLUDED.pulled_at
-        """;
-
+    // loaded_at is the warehouse's clock (the load's transaction start), like ops.runs.started_at and
+    // ref.streams.synced_at: FilesToReevaluate compares it with the time the stream's configuration changed.
     public const string UpsertFileLoad = """
         INSERT INTO ops.file_loads AS l (source, stream, file_name, file_hash, file_size, modified_at, loaded_at, window_id, data_rows, retracted)
-        VALUES (@source, @stream, @fileName, @fileHash, @fileSize, @modifiedAt, @now, @windowId, @dataRows, @retracted)
+        VALUES (@source, @stream, @fileName, @fileHash, @fileSize, @modifiedAt, now(), @windowId, @dataRows, @retracted)
         ON CONFLICT (source, stream, file_name) DO UPDATE
         SET file_hash = EXCLUDED.file_hash, file_size = EXCLUDED.file_size, modified_at = EXCLUDED.modified_at,
             loaded_at = EXCLUDED.loaded_at, window_id = EXCLUDED.window_id, data_rows = EXCLUDED.data_rows, retracted = EXCLUDED.retracted
+        """;
+
+    // A renamed file is known by its new name from now on: the old name's row goes (its contribution went above).
+    public const string ForgetOldName =
+        "DELETE FROM ops.file_loads WHERE source = @source AND stream = @stream AND file_name = ANY(@replaced) AND file_name <> @fileName";
+
+    // The stream's covered days, after this load: each current file covers the days from its first to its
+    // last day with facts (the window rule of database streams: a file is the window its valid rows span,
+    // so a monthly report with no rows on a day says that day had none), never a day after today, and never
+    // the day of a row that is only in quarantine. A retracted file covers nothing. Min and max per file come
+    // from the primary key of facts.file_daily, so this costs one index probe per file.
+    public const string StreamCoveredDays = """
+        CREATE TEMP TABLE stream_covered_days ON COMMIT DROP AS
+        SELECT DISTINCT CAST(g AS date) AS day
+        FROM ops.file_loads l
+        CROSS JOIN LATERAL (SELECT min(d.day) AS first_day, max(d.day) AS last_day FROM facts.file_daily d
+                            WHERE d.source = l.source AND d.stream = l.stream AND d.file_name = l.file_name) s
+        CROSS JOIN LATERAL generate_series(s.first_day, LEAST(s.last_day, CAST(@today AS date)), interval '1 day') AS g
+        WHERE l.source = @source AND l.stream = @stream AND NOT l.retracted AND s.first_day IS NOT NULL
+        """;
+
+    // Days no current file covers any longer (a retracted or corrected file, a quarantined far-future day of
+    // an earlier version) stop being covered; they join the days whose indicators are refreshed.
+    public const string DeleteUncoveredDays = """
+        WITH removed AS (
+            DELETE FROM ops.coverage c
+            WHERE c.source = @source AND c.stream = @stream
+              AND NOT EXISTS (SELECT 1 FROM stream_covered_days d WHERE d.day = c.day)
+            RETURNING c.day)
+        INSERT INTO affected_days SELECT day FROM removed
+        """;
+
+    // The file's own days were just pulled (window and pull time are this load's); other files' days keep
+    // theirs unless they were missing.
+    public const string UpsertCoverage = """
+        WITH added AS (
+            INSERT INTO ops.coverage AS c (source, stream, day, window_id, pulled_at)
+            SELECT @source, @stream, d.day, @windowId, @now
+            FROM stream_covered_days d
+            WHERE d.day BETWEEN CAST(@firstDay AS date) AND CAST(@lastDay AS date)
+               OR NOT EXISTS (SELECT 1 FROM ops.coverage x WHERE x.source = @source AND x.stream = @stream AND x.day = d.day)
+            ON CONFLICT (source, stream, day) DO UPDATE SET window_id = EXCLUDED.window_id, pulled_at = EXCLUDED.pulled_at
+            RETURNING c.day, (xmax = 0) AS inserted)
+        INSERT INTO affected_days SELECT day FROM added WHERE inserted
         """;
 
     public const string CompleteWindow = """
@@ -83,5 +123,31 @@ internal static class FileLoadSql
         SELECT min(day), max(day), @categories, @windowId,
                format('window %s loaded file %s of %s/%s (days %s..%s)', @windowId, @fileName, @source, @stream, min(day), max(day))
         FROM affected_days HAVING count(*) > 0
+        """;
+
+    // A file whose content is unchanged but whose modification time moved (touched, copied with its
+    // content): remember the new time, so the next scan skips it without reading it.
+    public const string TouchFileLoad = """
+        UPDATE ops.file_loads SET file_size = @fileSize, modified_at = @modifiedAt
+        WHERE source = @source AND stream = @stream AND file_name = @fileName AND file_hash = @fileHash AND NOT retracted
+        """;
+
+    // Files whose stored classification may be out of date: quarantined rows that would now be released
+    // (a unit added to the org file, a code added to the map, a future day that has come), facts in a
+    // category the code map no longer produces, or a stream whose configuration (zone, History.From,
+    // measures, categories) changed since the file was loaded.
+    public const string FilesToReevaluate = """
+        SELECT l.file_name
+        FROM ops.file_loads l
+        WHERE l.source = @source AND l.stream = @stream AND NOT l.retracted
+          AND (EXISTS (SELECT 1 FROM ops.quarantine q
+                       WHERE q.source = l.source AND q.stream = l.stream AND q.origin = l.file_name
+                         AND (q.reason = 'unknown_unit' AND EXISTS (SELECT 1 FROM ref.units u WHERE u.code = q.unit_code)
+                              OR q.reason = 'unmapped_code' AND q.source_code = ANY(@mappedCodes)
+                              OR q.reason = 'future_timestamp' AND (q.day IS NULL OR q.day <= CAST(@today AS date))))
+               OR EXISTS (SELECT 1 FROM facts.file_daily d
+                          WHERE d.source = l.source AND d.stream = l.stream AND d.file_name = l.file_name AND d.category <> ALL(@categories))
+               OR EXISTS (SELECT 1 FROM ref.streams s
+                          WHERE s.source = l.source AND s.stream = l.stream AND s.synced_at > l.loaded_at))
         """;
 }

@@ -8,7 +8,9 @@ namespace MetricsPipeline.Warehouse;
 /// Writes one dropped file in one transaction: its groups are COPYed into staging, its earlier
 /// contribution in facts.file_daily is replaced, and facts.daily is recomputed for every day either
 /// version touched, as the sum over the stream's current files (unchanged values are not rewritten). Its
-/// quarantine rows, the covered days, ops.file_loads, the ledger row and the indicator refresh queue entry go with it.
+/// quarantine rows, ops.file_loads, the stream's covered days (recomputed from the days each current file
+/// has facts on), the ledger row and the indicator refresh queue entry go with it. A renamed file (same
+/// content under a new name) replaces the contribution of its old name in the same transaction.
 /// </summary>
 public sealed class FileLoadWriter : IAsyncDisposable
 {
@@ -36,7 +38,8 @@ public sealed class FileLoadWriter : IAsyncDisposable
 
     public void Write(ClassifiedGroup group)
     {
-        if (group.Day is { } day)
+        // Only facts make a day covered: a quarantined row (a typo dated next September) says nothing about its day.
+        if (group.IsFact && group.Day is { } day)
         {
             _firstDay = _firstDay is { } f && f < day ? f : day;
             _lastDay = _lastDay is { } l && l > day ? l : day;
@@ -44,16 +47,21 @@ public sealed class FileLoadWriter : IAsyncDisposable
         _staged.Write(group);
     }
 
-    /// <summary>Replaces the file's contribution and commits. <paramref name="retracted"/>: the file is gone and its contribution with it.</summary>
+    /// <summary>
+    /// Replaces the file's contribution and commits. <paramref name="retracted"/>: the file is gone and its
+    /// contribution with it. <paramref name="renamedFrom"/>: the file's old name, whose contribution it replaces.
+    /// <paramref name="today"/>: the source's local today; no day after it is covered.
+    /// </summary>
     public async Task<WindowWriteResult> CommitAsync(
         string fileName, string fileHash, long fileSize, DateTimeOffset modifiedAt, WindowCounts counts, bool retracted,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        DateTimeOffset now, DateOnly today, CancellationToken cancellationToken, string? renamedFrom = null)
     {
         await _staged.CompleteCopyAsync(cancellationToken);
         var p = new
         {
             source = _stream.Source, stream = _stream.Name, fileName, fileHash, fileSize, modifiedAt = modifiedAt.UtcDateTime,
-            windowId = WindowId, now = now.UtcDateTime, dataRows = counts.SourceRows, retracted,
+            windowId = WindowId, now = now.UtcDateTime, dataRows = counts.SourceRows, retracted, today,
+            replaced = renamedFrom is null ? new[] { fileName } : [fileName, renamedFrom],
             firstDay = _firstDay, lastDay = _lastDay, categories = _stream.Categories.ToArray(),
         };
         await _staged.ExecuteAsync(FileLoadSql.AffectedDays, p, cancellationToken);
@@ -64,8 +72,11 @@ public sealed class FileLoadWriter : IAsyncDisposable
         var written = await _staged.ExecuteAsync(WarehouseSql.UpsertFacts, p, cancellationToken);
         await _staged.ExecuteAsync(FileLoadSql.ReplaceQuarantine, p, cancellationToken);
         await _staged.ExecuteAsync(FileLoadSql.InsertQuarantine, p, cancellationToken);
-        await _staged.ExecuteAsync(FileLoadSql.UpsertCoverage, p, cancellationToken);
         await _staged.ExecuteAsync(FileLoadSql.UpsertFileLoad, p, cancellationToken);
+        await _staged.ExecuteAsync(FileLoadSql.ForgetOldName, p, cancellationToken);
+        await _staged.ExecuteAsync(FileLoadSql.StreamCoveredDays, p, cancellationToken);
+        await _staged.ExecuteAsync(FileLoadSql.DeleteUncoveredDays, p, cancellationToken);
+        await _staged.ExecuteAsync(FileLoadSql.UpsertCoverage, p, cancellationToken);
         await _staged.ExecuteAsync(FileLoadSql.CompleteWindow, new
         {
             windowId = WindowId, finishedAt = now.UtcDateTime, counts.SourceRows, counts.FactRows, counts.QuarantinedRows,

@@ -76,6 +76,17 @@ public sealed class DropFolder
         Settle(name);
     }
 
+    /// <summary>A symbolic link in the folder to <paramref name="target"/> (anywhere, existing or not).</summary>
+    public void Link(string name, string target) => File.CreateSymbolicLink(System.IO.Path.Combine(Path, name), target);
+
+    /// <summary>A FIFO (named pipe) in the folder: opening it for reading blocks until a writer comes.</summary>
+    public void Fifo(string name)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [System.IO.Path.Combine(Path, name)]);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
     public void Settle(string name, TimeSpan? age = null) =>
         File.SetLastWriteTimeUtc(System.IO.Path.Combine(Path, name), (Harness.Clock.GetUtcNow() - (age ?? TimeSpan.FromHours(1))).UtcDateTime);
 

@@ -8,7 +8,9 @@ namespace MetricsPipeline.Sources.Files;
 /// What a database does with GROUP BY, done while a file streams past: one group per (unit, code, local
 /// day, problem) with its row count and measure sums. Memory grows with the number of groups, never with
 /// the file. Problems are named per row exactly as the database aggregation names them, plus the ones
-/// only text files have (non-numeric measures, malformed lines).
+/// only text files have (non-numeric measures, malformed lines, unit or code cells too long to index).
+/// Numbers are read strictly: digits, one decimal point and a leading sign; digit grouping (<c>1,200</c>)
+/// only where the stream allows it, and then only in groups of three.
 /// </summary>
 public sealed class FileAggregator
 {
@@ -20,6 +22,14 @@ public sealed class FileAggregator
     private readonly int _timestamp, _unit, _code;
     private readonly Dictionary<string, int> _columns;
     private readonly Dictionary<GroupKey, Accumulator> _groups = [];
+    private readonly bool _digitGrouping;
+
+    /// <summary>
+    /// The longest unit or code cell that is a key: longer ones cannot be indexed in the warehouse (a
+    /// btree entry holds at most about 2,700 bytes) and are no code anyone uses, so their row is
+    /// quarantined as cell_too_long with an excerpt of the cell.
+    /// </summary>
+    public const int MaxKeyLength = 200;
 
     public long Rows { get; private set; }
 
@@ -29,6 +39,7 @@ public sealed class FileAggregator
     {
         _stream = stream;
         _zone = zone;
+        _digitGrouping = stream.Files?.AllowDigitGrouping ?? false;
         _values = stream.ValueMeasures;
         _columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < header.Count; i++)
@@ -40,8 +51,10 @@ public sealed class FileAggregator
         var missing = required.Distinct().Where(c => !_columns.ContainsKey(c)).ToList();
         if (missing.Count > 0)
         {
+            // The header is the file's own text (a wrongly dropped credential file is one line): only short names are shown.
+            var found = header.Take(20).Select(h => h.Length == 0 ? "(empty: merged cell?)" : ErrorText.Name(h));
             throw new InvalidDataException(
-                $"the header lacks column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}; found: {string.Join(", ", header.Select(h => h.Length == 0 ? "(empty: merged cell?)" : $"'{h}'"))}");
+                $"the header lacks column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}; found {header.Count} column(s): {string.Join(", ", found)}{(header.Count > 20 ? ", …" : "")}");
         }
         _timestamp = _columns[stream.Timestamp.ToString()];
         _unit = _columns[stream.Unit.ToString()];
@@ -62,7 +75,13 @@ public sealed class FileAggregator
         var code = _code < 0 ? null : Text(row, _code);
         if (row.Malformed)
         {
-            Accumulate(new GroupKey(unit, code, null, $"{QuarantineReason.MalformedLine}:line {row.Line}"), null);
+            Accumulate(new GroupKey(Key(unit), Key(code), null, $"{QuarantineReason.MalformedLine}:line {row.Line}"), null);
+            return;
+        }
+        if (unit?.Length > MaxKeyLength || code?.Length > MaxKeyLength)
+        {
+            var column = unit?.Length > MaxKeyLength ? _stream.Unit.ToString() : _stream.Code!.ToString();
+            Accumulate(new GroupKey(Key(unit), Key(code), null, $"{QuarantineReason.CellTooLong}:{column} at line {row.Line}"), null);
             return;
         }
 
@@ -120,7 +139,21 @@ public sealed class FileAggregator
         _ => TimestampText.ToInstantTicks(raw, _stream.TimestampKind, _zone),
     };
 
-    private static bool TryNumber(object cell, out decimal number)
+    /// <summary>A key cell as it can be stored: itself, or a short excerpt when it is too long to index.</summary>
+    private static string? Key(string? cell)
+    {
+        if (cell is null || cell.Length <= MaxKeyLength)
+            return cell;
+        var cut = char.IsHighSurrogate(cell[MaxKeyLength / 4 - 1]) ? MaxKeyLength / 4 - 1 : MaxKeyLength / 4; // never half a character
+        return cell[..cut] + $"… ({cell.Length:N0} characters)";
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex Grouped =
+        new(@"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private const NumberStyles Strict = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
+
+    private bool TryNumber(object cell, out decimal number)
     {
         switch (cell)
         {
@@ -128,7 +161,9 @@ public sealed class FileAggregator
             case decimal m: number = m; return true;
             case long l: number = l; return true;
             case int i: number = i; return true;
-            case string s: return decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out number);
+            case string s when _digitGrouping && s.Contains(',') && Grouped.IsMatch(s):
+                return decimal.TryParse(s, Strict | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out number);
+            case string s: return decimal.TryParse(s, Strict, CultureInfo.InvariantCulture, out number);
             default: number = 0; return false;
         }
     }

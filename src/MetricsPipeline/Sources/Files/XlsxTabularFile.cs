@@ -5,17 +5,18 @@ namespace MetricsPipeline.Sources.Files;
 /// <summary>
 /// An .xlsx sheet through MiniExcel, streamed row by row. The first row is the header. Merged header
 /// cells leave gaps in the header (MiniExcel reports the value in the first cell only), so a configured
-/// column under a merged cell is reported missing instead of being guessed.
+/// column under a merged cell is reported missing instead of being guessed. A workbook is a zip archive,
+/// read out of order, so it is given as a seekable private copy of the bytes that were hashed.
 /// </summary>
 public sealed class XlsxTabularFile : ITabularFile
 {
-    private readonly FileStream _stream;
+    private readonly Stream _stream;
     private readonly IEnumerator<IDictionary<string, object?>> _rows;
     private readonly List<string> _columns;
 
-    public XlsxTabularFile(string path, string? sheet)
+    public XlsxTabularFile(Stream copy, string? sheet)
     {
-        _stream = File.OpenRead(path);
+        _stream = copy;
         if (_stream.Length == 0)
         {
             _stream.Dispose();

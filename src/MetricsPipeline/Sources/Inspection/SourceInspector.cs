@@ -81,22 +81,22 @@ public sealed class SourceInspector(SourceProviders providers, TimeProvider cloc
 
     private void SampleFiles(SourcePlan source, StreamPlan stream, DateOnly historyFrom, StreamInspection inspection, List<SourceGroup> groups, CancellationToken cancellationToken)
     {
-        var (ready, waiting) = FileDropScanner.Scan(stream.Files!, clock.GetUtcNow());
+        var (ready, waiting, rejected) = FileDropScanner.Scan(stream.Files!, clock.GetUtcNow());
         inspection.SampleDescription = $"{ready.Count} ready file(s) in {stream.Files!.Folder}" + (waiting.Count > 0 ? $", {waiting.Count} still being written" : "");
+        foreach (var entry in rejected)
+            inspection.Problems.Add(ErrorText.Sanitise(entry.Reason));
         foreach (var file in ready)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                using var table = TabularFile.Open(file, stream.Files!);
-                var aggregator = new FileAggregator(stream, table.Header, source.TimeZone, historyFrom, clock.GetUtcNow());
-                foreach (var row in table.Rows())
-                    aggregator.Add(row);
-                groups.AddRange(aggregator.Groups());
+                var read = DroppedFileReader.Read(file, stream.Files!,
+                    header => new FileAggregator(stream, header, source.TimeZone, historyFrom, clock.GetUtcNow()), source.MaxGroupsPerWindow, cancellationToken);
+                groups.AddRange(read.Aggregator.Groups());
             }
-            catch (Exception ex) when (ex is InvalidDataException or IOException or System.Text.DecoderFallbackException)
+            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException)
             {
-                inspection.Problems.Add($"file '{file.Name}': {ex.Message}");
+                inspection.Problems.Add(ErrorText.Sanitise($"file '{file.Name}': {ex.Message}"));
             }
         }
     }

@@ -22,8 +22,12 @@ public sealed record Quarantined(string Stream, string Reason, long Rows) : Expe
 /// <summary>The rows become facts on this day (no quarantine).</summary>
 public sealed record CountedOn(string Stream, string Unit, string Category, DateOnly Day, decimal Count) : Expected;
 
-/// <summary>The window or file fails with an error containing this text; the other source still succeeds.</summary>
-public sealed record Failed(string Source, string Stream, string ErrorContains) : Expected;
+/// <summary>
+/// The window or file fails with an error containing this text; the other source still succeeds. The
+/// stored error and the run's error hold no control character and never <paramref name="MustNotContain"/>
+/// (file content that must not be echoed).
+/// </summary>
+public sealed record Failed(string Source, string Stream, string ErrorContains, string? MustNotContain = null) : Expected;
 
 /// <summary>The file loads with no data rows and no error.</summary>
 public sealed record LoadedEmpty(string Stream) : Expected;
@@ -53,6 +57,13 @@ public static class Outcome
                 Assert.All(results.Where(r => r.Source != f.Source), r => Assert.True(r.Succeeded, r.Error));
                 var error = await h.ScalarAsync<string>("SELECT error FROM ops.windows WHERE status = 'failed' AND stream = @Stream ORDER BY window_id DESC LIMIT 1", f);
                 Assert.Contains(f.ErrorContains, error, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain(error!, char.IsControl);
+                Assert.DoesNotContain(failed.Error!, char.IsControl);
+                if (f.MustNotContain is { } secret)
+                {
+                    Assert.DoesNotContain(secret, error);
+                    Assert.DoesNotContain(secret, failed.Error);
+                }
                 // Windows before the failing one may have loaded; the failed one and everything after it did not.
                 Assert.Equal(0, await h.ScalarAsync<long>("""
                     SELECT count(*) FROM ops.coverage c

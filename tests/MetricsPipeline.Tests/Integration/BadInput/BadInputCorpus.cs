@@ -1,3 +1,4 @@
+using System.Text;
 using MetricsPipeline.Configuration;
 using MetricsPipeline.Tests.Infrastructure;
 
@@ -48,6 +49,8 @@ public static class BadInputCorpus
         configure?.Invoke(source);
         h.Options.Sources[0] = source;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentBag<System.Net.Sockets.Socket> OpenSockets = [];
 
     private static void NoRetries(SourceOptions source) => source.Resilience = new ResilienceOptions { MaxRetries = 0 };
 
@@ -132,6 +135,78 @@ public static class BadInputCorpus
             new Failed("drops", "reports", "lacks column(s) 'fields'")),
         new("drop folder missing", "files",
             h => { Files(h, s => s.Folder = "/nonexistent/drops"); return Task.CompletedTask; }, new Failed("drops", "reports", "does not exist")),
+
+        // Hostile or broken drop folders: each entry fails alone with a readable, sanitised reason.
+        new("symbolic link out of the drop folder", "files",
+            h =>
+            {
+                var secret = Path.Combine(h.Directory, "credentials.txt");
+                File.WriteAllText(secret, "password=hunter2-do-not-leak\n");
+                Files(h).Link("a.csv", secret);
+                return Task.CompletedTask;
+            },
+            new Failed("drops", "reports", "leads out of the drop folder", MustNotContain: "hunter2")),
+        new("dangling symbolic link", "files", h => { Files(h).Link("a.csv", "/nonexistent/gone.csv"); return Task.CompletedTask; },
+            new Failed("drops", "reports", "does not exist")),
+        new("FIFO named like a data file", "files", h => { Files(h).Fifo("a.csv"); return Task.CompletedTask; },
+            new Failed("drops", "reports", "is a FIFO")),
+        new("socket named like a data file", "files",
+            h =>
+            {
+                var drops = Files(h);
+                // Kept open for the test process's life: .NET removes a socket's file when the socket is closed.
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(drops.Path, "a.csv")));
+                OpenSockets.Add(socket);
+                return Task.CompletedTask;
+            },
+            new Failed("drops", "reports", "is a socket, not a regular file")),
+        new("credential file dropped as a CSV (header echo)", "files",
+            h => { Files(h).WriteText("a.csv", "postgres://admin:hunter2-do-not-leak-this-secret-at-all@db.internal:5432/oa\n"); return Task.CompletedTask; },
+            new Failed("drops", "reports", "lacks column(s)", MustNotContain: "hunter2")),
+        new("terminal escapes in a header", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,\u001b]0;owned\u0007\u001b[2J,submitted_at\nT01,x,2025-03-02 10:00:00\n"); return Task.CompletedTask; },
+            new Failed("drops", "reports", "\\x1B")),
+        new("UTF-16 file without a byte-order mark", "files",
+            h => { Files(h).WriteBytes("a.csv", new UnicodeEncoding(false, false).GetBytes("unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,1\n")); return Task.CompletedTask; },
+            new Failed("drops", "reports", "UTF-16 without a byte-order mark")),
+        new("UTF-16 file with a byte-order mark", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,1\n", new UnicodeEncoding(false, true)); return Task.CompletedTask; },
+            new Failed("drops", "reports", "UTF-16 or UTF-32")),
+        new("unterminated quote", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,1\nT01,\"F1,2025-03-02 11:00:00,1\nT01,F1,2025-03-02 12:00:00,1\n"); return Task.CompletedTask; },
+            new Failed("drops", "reports", "line 3: a quote is not closed")),
+        new("stray quote that closes lines later", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,1\"\nT01,F1,2025-03-02 11:00:00,1\nT01,\"F1\",2025-03-02 12:00:00,1\n"); return Task.CompletedTask; },
+            new Failed("drops", "reports", "line 2: a quote is not closed")),
+
+        // Files: how records are counted.
+        new("blank and separator-only lines", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\n\nT01,F1,2025-03-02 10:00:00,1\n   \n,,,\n\n"); return Task.CompletedTask; },
+            new CountedOn("reports", "T01", "report_form", March2, 1)),
+        new("quoted cell spanning lines", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields,note\nT01,F1,2025-03-02 10:00:00,1,\"two\nlines, \"\"quoted\"\"\"\n"); return Task.CompletedTask; },
+            new CountedOn("reports", "T01", "report_form", March2, 1)),
+        new("digit grouping in a measure", "files",
+            h => { Files(h).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,1\nT01,F1,2025-03-02 11:00:00,\"1,200\"\n"); return Task.CompletedTask; },
+            new Quarantined("reports", "non_numeric_measure", 1)),
+        new("digit grouping where the stream allows it", "files",
+            h => { Files(h, s => s.AllowDigitGrouping = true).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 11:00:00,\"1,200\"\n"); return Task.CompletedTask; },
+            new CountedOn("reports", "T01", "report_form", March2, 1)),
+        new("badly grouped digits where the stream allows grouping", "files",
+            h => { Files(h, s => s.AllowDigitGrouping = true).WriteText("a.csv", "unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,1\nT01,F1,2025-03-02 11:00:00,\"1,2\"\n"); return Task.CompletedTask; },
+            new Quarantined("reports", "non_numeric_measure", 1)),
+        new("unit cell too long to index", "files",
+            h => { Files(h).WriteText("a.csv", $"unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,1\n{new string('X', 5000)},F1,2025-03-02 11:00:00,1\n"); return Task.CompletedTask; },
+            new Quarantined("reports", "cell_too_long", 1)),
+        new("GB18030 file with its byte-order mark", "files",
+            h =>
+            {
+                var body = DropFolder.Gb18030.GetBytes("unit_code,form,submitted_at,fields\nT01,F1,2025-03-02 10:00:00,1\n");
+                Files(h, s => s.Encoding = "gb18030").WriteBytes("a.csv", [0x84, 0x31, 0x95, 0x33, .. body]);
+                return Task.CompletedTask;
+            },
+            new CountedOn("reports", "T01", "report_form", March2, 1)),
 
         // Sources: the window fails with source, stream and cause; earlier data and the other source are untouched.
         new("wrong password", "mysql",

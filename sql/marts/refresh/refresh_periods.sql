@@ -7,7 +7,6 @@ SET jit = off
 SET work_mem = '1GB'
 AS $fn$
 DECLARE
-    v_base_year  integer;
     v_threshold  numeric;
     v_window_id  bigint;
     v_reason     text;
@@ -55,8 +54,6 @@ BEGIN
         v_reason := 'org tree changed (org-units file); ' || v_reason;
     END IF;
 
-    SELECT value::integer INTO v_base_year
-    FROM ref.indicator_settings WHERE key = 'base_period' AND value ~ '^[0-9]{4}$';
     SELECT coalesce((SELECT value::numeric FROM ref.indicator_settings WHERE key = 'coverage_threshold'), 0.95)
     INTO v_threshold;
 

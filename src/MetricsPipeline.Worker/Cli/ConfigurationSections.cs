@@ -27,5 +27,9 @@ internal static class ConfigurationSections
     public static readonly ConfigurationSchema Schema = new(
         Sections,
         // Logging's keys are category names (Logging:LogLevel:Npgsql.Command), read by Microsoft.Extensions.Logging.
-        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Logging" });
+        // The OTLP exporter reads the standard OTEL_EXPORTER_OTLP_* settings, which a configuration file may hold too.
+        new HashSet<string>(
+            ["Logging", .. TracingExtensions.EndpointKeys, "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_HEADERS",
+             "OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"],
+            StringComparer.OrdinalIgnoreCase));
 }

@@ -11,6 +11,6 @@ SELECT d.period_start                          AS year_start,
        d.status
 FROM marts.documents_vs_target d
 WHERE d.unit_code = (SELECT code FROM ref.units WHERE parent_code IS NULL AND active
-                     ORDER BY array_position(ARRAY['city', 'county', 'township', 'village'], level), code LIMIT 1)
+                     ORDER BY array_position(ARRAY['province', 'city', 'county', 'township', 'village'], level), code LIMIT 1)
   AND d.period_kind = 'year'
 ORDER BY d.period_start;

@@ -11,7 +11,7 @@ SELECT t.category,
        i.reduction      AS reduction_now
 FROM marts.indicators_as_of(now() - interval '7 days',
                             (SELECT code FROM ref.units WHERE parent_code IS NULL AND active
-                             ORDER BY array_position(ARRAY['city', 'county', 'township', 'village'], level), code LIMIT 1),
+                             ORDER BY array_position(ARRAY['province', 'city', 'county', 'township', 'village'], level), code LIMIT 1),
                             NULL, 'year') t
 LEFT JOIN marts.indicators i
        ON (i.unit_code, i.category, i.measure, i.period_kind, i.period_start)

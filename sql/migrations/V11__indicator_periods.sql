@@ -313,7 +313,7 @@ LEFT JOIN subtree_headcount hc ON hc.unit_code = r.unit_code;
 COMMENT ON VIEW marts.daily_values IS 'The day level: value of a measure for a unit and its whole subtree on one local day, rolled up on read from facts.daily. Grain: unit x category x measure x day, only days with facts; a complete day without a row is zero. Filter by unit_code and day.';
 COMMENT ON COLUMN marts.daily_values.unit_code IS 'Unit (ref.units.code); the value includes all its descendants.';
 COMMENT ON COLUMN marts.daily_values.unit_name IS 'Unit name from ref.units.';
-COMMENT ON COLUMN marts.daily_values.unit_level IS 'city, county, township or village.';
+COMMENT ON COLUMN marts.daily_values.unit_level IS 'province, city, county, township or village.';
 COMMENT ON COLUMN marts.daily_values.category IS 'Canonical category (ref.categories).';
 COMMENT ON COLUMN marts.daily_values.category_kind IS 'flow (events that day) or stock (level that day).';
 COMMENT ON COLUMN marts.daily_values.measure IS 'Measure name from facts.daily (count, pages, minutes, active ...).';

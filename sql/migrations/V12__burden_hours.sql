@@ -213,7 +213,7 @@ CROSS JOIN LATERAL (
 COMMENT ON VIEW marts.burden_hours IS 'Burden hours after the Standard Cost Model. Grain: unit x category x period (ISO week, month, quarter, year); the unit''s value includes its subtree. hours = (own minutes + items x tariff) / 60 for flows, mean level x days x tariff / 60 for stocks; tariffs in ref.effective_tariffs.';
 COMMENT ON COLUMN marts.burden_hours.unit_code IS 'Unit (ref.units.code); hours include all its descendants.';
 COMMENT ON COLUMN marts.burden_hours.unit_name IS 'Unit name.';
-COMMENT ON COLUMN marts.burden_hours.unit_level IS 'city, county, township or village.';
+COMMENT ON COLUMN marts.burden_hours.unit_level IS 'province, city, county, township or village.';
 COMMENT ON COLUMN marts.burden_hours.category IS 'Canonical category.';
 COMMENT ON COLUMN marts.burden_hours.category_kind IS 'flow or stock.';
 COMMENT ON COLUMN marts.burden_hours.period_kind IS 'week (ISO), month, quarter or year.';
@@ -294,7 +294,7 @@ CROSS JOIN LATERAL (
 COMMENT ON VIEW marts.burden_hours_by_unit IS 'Burden hours of all categories together, and the composite burden index. Grain: unit x period (ISO week, month, quarter, year); the unit''s value includes its subtree. Rank townships with WHERE unit_level = ''township'' ORDER BY hours_per_fte DESC.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.unit_code IS 'Unit (ref.units.code); hours include all its descendants.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.unit_name IS 'Unit name.';
-COMMENT ON COLUMN marts.burden_hours_by_unit.unit_level IS 'city, county, township or village.';
+COMMENT ON COLUMN marts.burden_hours_by_unit.unit_level IS 'province, city, county, township or village.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.period_kind IS 'week (ISO), month, quarter or year.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.period_start IS 'First day of the period.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.period_end IS 'Last day of the period.';

@@ -510,7 +510,7 @@ COMMENT ON COLUMN marts.signals_with_evidence.signal_id IS 'marts.signals.signal
 COMMENT ON COLUMN marts.signals_with_evidence.signal IS 'Signal name (see marts.signals).';
 COMMENT ON COLUMN marts.signals_with_evidence.unit_code IS 'Unit the signal is about.';
 COMMENT ON COLUMN marts.signals_with_evidence.unit_name IS 'Unit name.';
-COMMENT ON COLUMN marts.signals_with_evidence.unit_level IS 'city, county, township or village.';
+COMMENT ON COLUMN marts.signals_with_evidence.unit_level IS 'province, city, county, township or village.';
 COMMENT ON COLUMN marts.signals_with_evidence.category IS 'Category concerned (rebound, base_inflation, target_heaping); NULL otherwise.';
 COMMENT ON COLUMN marts.signals_with_evidence.period_kind IS 'quarter or year.';
 COMMENT ON COLUMN marts.signals_with_evidence.period_start IS 'First day of the period.';

@@ -41,7 +41,7 @@ CROSS JOIN (SELECT value AS base_period FROM ref.indicator_settings WHERE key = 
 COMMENT ON VIEW marts.documents_vs_target IS 'All documents (every document.* category, counts) of a unit and its subtree against the base period and the documents target. Grain: unit x period (month, quarter, year). Question: are documents down by the target (e.g. 30%)?';
 COMMENT ON COLUMN marts.documents_vs_target.unit_code IS 'Unit (ref.units.code); counts include its subtree.';
 COMMENT ON COLUMN marts.documents_vs_target.unit_name IS 'Unit name.';
-COMMENT ON COLUMN marts.documents_vs_target.unit_level IS 'city, county, township or village.';
+COMMENT ON COLUMN marts.documents_vs_target.unit_level IS 'province, city, county, township or village.';
 COMMENT ON COLUMN marts.documents_vs_target.period_kind IS 'month, quarter or year.';
 COMMENT ON COLUMN marts.documents_vs_target.period_start IS 'First day of the period.';
 COMMENT ON COLUMN marts.documents_vs_target.period_end IS 'Last day of the period.';

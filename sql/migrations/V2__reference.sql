@@ -15,7 +15,7 @@ CREATE INDEX units_parent_idx ON ref.units (parent_code);
 COMMENT ON TABLE ref.units IS 'Org tree (city > county > township > village). Grain: one row per unit code ever seen in the org-units file.';
 COMMENT ON COLUMN ref.units.code IS 'Unit code as the department systems use it.';
 COMMENT ON COLUMN ref.units.parent_code IS 'Code of the parent unit; NULL for the root.';
-COMMENT ON COLUMN ref.units.level IS 'city, county, township or village.';
+COMMENT ON COLUMN ref.units.level IS 'province, city, county, township or village.';
 COMMENT ON COLUMN ref.units.headcount IS 'Staff of the unit in full-time equivalents (people); divisor of per-FTE indicators.';
 COMMENT ON COLUMN ref.units.active IS 'False once the unit has disappeared from the org-units file (merged or abolished).';
 COMMENT ON COLUMN ref.units.deactivated_at IS 'UTC time the pipeline first saw the unit missing from the file.';

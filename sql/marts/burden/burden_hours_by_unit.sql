@@ -50,7 +50,7 @@ CROSS JOIN LATERAL (
 COMMENT ON VIEW marts.burden_hours_by_unit IS 'Burden hours of all categories together, and the composite burden index. Grain: unit x period (ISO week, month, quarter, year); the unit''s value includes its subtree. Rank townships with WHERE unit_level = ''township'' ORDER BY hours_per_fte DESC.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.unit_code IS 'Unit (ref.units.code); hours include all its descendants.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.unit_name IS 'Unit name.';
-COMMENT ON COLUMN marts.burden_hours_by_unit.unit_level IS 'city, county, township or village.';
+COMMENT ON COLUMN marts.burden_hours_by_unit.unit_level IS 'province, city, county, township or village.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.period_kind IS 'week (ISO), month, quarter or year.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.period_start IS 'First day of the period.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.period_end IS 'Last day of the period.';

@@ -7,7 +7,7 @@ FROM marts.burden_hours_by_unit;
 COMMENT ON VIEW marts.burden_index IS 'The composite burden index per unit and period (weighted burden hours, base period = 100). Grain: unit x period. Columns as in marts.burden_hours_by_unit.';
 COMMENT ON COLUMN marts.burden_index.unit_code IS 'Unit (ref.units.code); hours include all its descendants.';
 COMMENT ON COLUMN marts.burden_index.unit_name IS 'Unit name.';
-COMMENT ON COLUMN marts.burden_index.unit_level IS 'city, county, township or village.';
+COMMENT ON COLUMN marts.burden_index.unit_level IS 'province, city, county, township or village.';
 COMMENT ON COLUMN marts.burden_index.period_kind IS 'week (ISO), month, quarter or year.';
 COMMENT ON COLUMN marts.burden_index.period_start IS 'First day of the period.';
 COMMENT ON COLUMN marts.burden_index.period_end IS 'Last day of the period.';

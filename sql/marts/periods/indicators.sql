@@ -189,7 +189,7 @@ WHERE v.measure NOT IN ('scm_own_minutes', 'scm_items');
 COMMENT ON VIEW marts.indicators IS 'Burden indicators. Grain: one row per unit x category x measure x period (ISO week, calendar month, quarter or year). Values include the unit''s whole subtree. A number that cannot be published is NULL and status says why. The cost-model basis measures (scm_*) are read through marts.burden_hours.';
 COMMENT ON COLUMN marts.indicators.unit_code IS 'Unit (ref.units.code); values include all its descendants.';
 COMMENT ON COLUMN marts.indicators.unit_name IS 'Unit name from ref.units.';
-COMMENT ON COLUMN marts.indicators.unit_level IS 'city, county, township or village.';
+COMMENT ON COLUMN marts.indicators.unit_level IS 'province, city, county, township or village.';
 COMMENT ON COLUMN marts.indicators.category IS 'Canonical category (ref.categories).';
 COMMENT ON COLUMN marts.indicators.category_kind IS 'flow (summed over the period) or stock (period-end level; <measure>_mean = mean level).';
 COMMENT ON COLUMN marts.indicators.measure IS 'Measure: count (events), pages, minutes, fields, active ...; <measure>_mean for the mean level of a stock.';

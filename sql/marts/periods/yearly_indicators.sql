@@ -11,7 +11,7 @@ WHERE period_kind = 'year';
 COMMENT ON VIEW marts.yearly_indicators IS 'marts.indicators for calendar years. Grain: unit x category x measure x year. Column meanings as in marts.indicators.';
 COMMENT ON COLUMN marts.yearly_indicators.unit_code IS 'Unit (ref.units.code); values include all its descendants.';
 COMMENT ON COLUMN marts.yearly_indicators.unit_name IS 'Unit name from ref.units.';
-COMMENT ON COLUMN marts.yearly_indicators.unit_level IS 'city, county, township or village.';
+COMMENT ON COLUMN marts.yearly_indicators.unit_level IS 'province, city, county, township or village.';
 COMMENT ON COLUMN marts.yearly_indicators.category IS 'Canonical category (ref.categories).';
 COMMENT ON COLUMN marts.yearly_indicators.category_kind IS 'flow (summed over the period) or stock (period-end level; <measure>_mean = mean level).';
 COMMENT ON COLUMN marts.yearly_indicators.measure IS 'Measure: count (events), pages, minutes, fields, active ...; <measure>_mean for the mean level of a stock.';

@@ -12,7 +12,7 @@ public sealed class IndicatorQueries(NpgsqlDataSource warehouse)
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
             SELECT code FROM ref.units WHERE parent_code IS NULL AND active
-            ORDER BY array_position(ARRAY['city', 'county', 'township', 'village'], level), code LIMIT 1
+            ORDER BY array_position(ARRAY['province', 'city', 'county', 'township', 'village'], level), code LIMIT 1
             """, cancellationToken: cancellationToken));
     }
 

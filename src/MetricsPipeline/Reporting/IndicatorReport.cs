@@ -29,7 +29,7 @@ public sealed class IndicatorReport(NpgsqlDataSource warehouse)
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
         unit ??= await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
             SELECT code FROM ref.units WHERE parent_code IS NULL AND active
-            ORDER BY array_position(ARRAY['city', 'county', 'township', 'village'], level), code LIMIT 1
+            ORDER BY array_position(ARRAY['province', 'city', 'county', 'township', 'village'], level), code LIMIT 1
             """, cancellationToken: cancellationToken))
             ?? throw new InvalidOperationException("The warehouse has no org units yet: run run-once first.");
         var unitName = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(

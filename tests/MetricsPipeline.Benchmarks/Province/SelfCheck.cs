@@ -60,7 +60,7 @@ internal static class SelfCheck
     {
         var units = ProvinceTree.Map(Sample(), "64");
         Equal(1 + 2 + 2 + 2 + 3, units.Count, "units");
-        Equal(new OrgUnit("64", "宁夏回族自治区", null, "city", 800), units[0], "root");
+        Equal(new OrgUnit("64", "宁夏回族自治区", null, "province", 800), units[0], "root");
         Equal("city|city|county|county|township|township|village|village|village", string.Join("|", units.Skip(1).Select(u => u.Level)), "levels");
         Equal("640104001", units.Single(u => u.Code == "640104001002").ParentCode, "a village's parent");
         Equal(0, units.Count(u => u.Code.StartsWith("65", StringComparison.Ordinal)), "units of another province");

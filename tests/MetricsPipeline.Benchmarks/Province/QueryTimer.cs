@@ -116,6 +116,13 @@ internal static class QueryTimer
                 resolved[name] = [unit];
                 continue;
             }
+            if (variable.GetProperty("type").GetString() == "custom")
+            {
+                // Grafana's custom variable: its comma-separated values, no query; the saved one where set.
+                var options = variable.GetProperty("query").GetString()!.Split(',').Select(v => v.Trim()).ToList();
+                resolved[name] = [variable.TryGetProperty("current", out var chosen) && chosen.GetProperty("value").GetString() is { } value ? value : options[0]];
+                continue;
+            }
             var sql = new GrafanaQuery(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow, TimeSpan.FromHours(1), resolved)
                 .Expand(variable.GetProperty("query").GetString()!);
             var values = new List<string>();

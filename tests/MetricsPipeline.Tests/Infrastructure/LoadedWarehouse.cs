@@ -5,7 +5,8 @@ namespace MetricsPipeline.Tests.Infrastructure;
 
 /// <summary>
 /// A migrated warehouse that the pipeline has loaded (both providers, facts, quarantine, coverage, a failed
-/// window, indicators), for tests that read it as the roles and dashboards do. Built once per test class.
+/// window, indicators, restatements, a coverage gap, a signal), for tests that read it as the roles and
+/// dashboards do. Built once per test class.
 /// </summary>
 public sealed class LoadedWarehouse : IAsyncLifetime
 {
@@ -37,9 +38,38 @@ public sealed class LoadedWarehouse : IAsyncLifetime
         var results = await Harness.RunOnceAsync();
         if (results.Any(r => !r.Succeeded))
             throw new InvalidOperationException("loading the warehouse failed: " + string.Join("; ", results.Select(r => r.Error)));
+        // Late documents for a day 40 days ago (always in an ended week and month: only ended periods are
+        // published), entered after the first load; a backfill of that day re-pulls it and the refresh replaces
+        // the published values, so marts.restatements has rows (as a department's late entries would).
+        var lateDay = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-40);
+        await Harness.ExecuteSourceAsync("""
+            INSERT INTO oa.documents (unit_code, doc_kind, issued_at, pages, deleted)
+            SELECT (ARRAY['T01','V01'])[1 + i % 2], 'RED', @day::timestamp AT TIME ZONE 'UTC' + interval '2 hours' + i * interval '3 minutes', 3, false
+            FROM generate_series(0, 40) AS i;
+            """, new { day = lateDay.ToDateTime(TimeOnly.MinValue) });
+        results = await Harness.BackfillAsync(lateDay, lateDay, "county-oa");
+        if (results.Any(r => !r.Succeeded))
+            throw new InvalidOperationException("re-pulling the late documents failed: " + string.Join("; ", results.Select(r => r.Error)));
         // One failing stream, so failed windows and a failed run are in the ledger too.
         await Harness.ExecuteSqliteAsync("DROP TABLE forms");
         await Harness.RunOnceAsync("grid-app");
+        await using var connection = new NpgsqlConnection(Warehouse);
+        // A day whose pull was lost (as after a restore of ops from an older backup): a gap in ops.coverage_gaps.
+        await connection.ExecuteAsync("DELETE FROM ops.coverage WHERE source = 'county-oa' AND stream = 'meetings' AND day = current_date - 20");
+        // Signals need years of history (a base year, a campaign, a rebound); one as marts.refresh_signals writes
+        // it, on the last ended quarter of the county, with its evidence.
+        await connection.ExecuteAsync("""
+            WITH q AS (SELECT (date_trunc('quarter', current_date) - interval '3 months')::date AS q_start),
+            s AS (
+                INSERT INTO marts.signals (signal, unit_code, category, period_kind, period_start, period_end, started_on, score, summary, computed_at)
+                SELECT 'relabelling', 'C01', 'document.formal', 'quarter', q_start, (q_start + interval '3 months' - interval '1 day')::date,
+                       q_start, 0.8, 'Formal documents down while informal ones rose by about as much; total flat.', now()
+                FROM q
+                RETURNING signal_id, period_start)
+            INSERT INTO marts.signal_evidence (signal_id, series, before_start, before_value, after_value, change)
+            SELECT signal_id, series, (period_start - interval '1 year')::date, before, after, after / before - 1
+            FROM s, (VALUES ('document.formal count', 120.0, 70.0), ('document.informal count', 40.0, 88.0)) AS e(series, before, after);
+            """);
     }
 
     /// <summary>Runs SQL on the warehouse as a member of the role (SET ROLE from the test's superuser).</summary>

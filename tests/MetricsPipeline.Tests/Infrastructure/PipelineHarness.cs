@@ -130,6 +130,12 @@ public sealed class PipelineHarness : IAsyncDisposable
         return await services.GetRequiredService<PipelineRunner>().RunAsync(RunRequest.RunOnce, source, null, CancellationToken.None);
     }
 
+    public async Task<IReadOnlyList<SourceRunResult>> BackfillAsync(DateOnly from, DateOnly to, string? source = null)
+    {
+        await using var services = BuildServices();
+        return await services.GetRequiredService<PipelineRunner>().RunAsync(RunRequest.Backfill(from, to), source, null, CancellationToken.None);
+    }
+
     public async Task ExecuteSourceAsync(string sql, object? parameters = null)
     {
         await using var connection = new NpgsqlConnection(DepartmentDb);

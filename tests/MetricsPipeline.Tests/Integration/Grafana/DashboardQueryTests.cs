@@ -9,12 +9,13 @@ namespace MetricsPipeline.Tests.Integration.Grafana;
 /// Every SQL query of the Grafana dashboards in ops/grafana (panel targets and variable queries) runs
 /// against a migrated warehouse the pipeline has loaded, as the metrics_dashboard role the Grafana data
 /// source logs in with, and returns rows. A schema change that breaks a panel, or a grant it lacks, fails here.
+/// No panel shows a period that has not ended (status incomplete_period): headlines are on the last ended period.
 /// </summary>
 public sealed class DashboardQueryTests(LoadedWarehouse loaded) : IClassFixture<LoadedWarehouse>
 {
-    private static readonly string GrafanaFolder = FindGrafanaFolder();
+    private static readonly string GrafanaFolder = GrafanaFiles.Folder;
 
-    private static List<string> Files() => Directory.GetFiles(GrafanaFolder, "*.json").Select(f => Path.GetFileName(f)).Order().ToList();
+    private static List<string> Files() => GrafanaFiles.DashboardFiles();
 
     public static TheoryData<string> Dashboards() => [.. Files()];
 
@@ -40,11 +41,13 @@ public sealed class DashboardQueryTests(LoadedWarehouse loaded) : IClassFixture<
         {
             Assert.Equal("grafana-postgresql-datasource", target.GetProperty("datasource").GetProperty("type").GetString());
             var sql = grafana.Expand(target.GetProperty("rawSql").GetString()!);
-            var (columns, rows, error) = await RunAsDashboardAsync(sql);
+            var (columns, rows, incomplete, error) = await RunAsDashboardAsync(sql);
             if (error is not null)
                 problems.Add($"'{title}': {error}\n{sql}");
             else if (rows == 0)
                 problems.Add($"'{title}': no rows on a loaded warehouse\n{sql}");
+            else if (incomplete > 0)
+                problems.Add($"'{title}': {incomplete} rows with status incomplete_period; show the last ended period\n{sql}");
             else if (target.GetProperty("format").GetString() == "time_series" && !columns.Contains("time"))
                 problems.Add($"'{title}': a time series without a time column ({string.Join(", ", columns)})");
         }
@@ -58,12 +61,18 @@ public sealed class DashboardQueryTests(LoadedWarehouse loaded) : IClassFixture<
         foreach (var variable in dashboard.GetProperty("templating").GetProperty("list").EnumerateArray())
         {
             var name = variable.GetProperty("name").GetString()!;
-            Assert.Equal("query", variable.GetProperty("type").GetString());
-            var sql = new GrafanaQuery(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow, TimeSpan.FromHours(1), resolved)
-                .Expand(variable.GetProperty("query").GetString()!);
-            await using var connection = await OpenAsDashboardAsync();
-            var values = (await connection.QueryAsync<string>(sql)).ToList();
-            Assert.True(values.Count > 0, $"variable ${name} has no values on a loaded warehouse: {sql}");
+            var type = variable.GetProperty("type").GetString();
+            var query = variable.GetProperty("query").GetString()!;
+            List<string> values;
+            if (type == "custom")
+                values = query.Split(',').Select(v => v.Trim()).ToList(); // Grafana's custom variable: comma-separated values
+            else
+            {
+                Assert.Equal("query", type);
+                var sql = new GrafanaQuery(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow, TimeSpan.FromHours(1), resolved).Expand(query);
+                values = await VariableValuesAsync(sql);
+                Assert.True(values.Count > 0, $"variable ${name} has no values on a loaded warehouse: {sql}");
+            }
             if (variable.TryGetProperty("current", out var current))
             {
                 var saved = current.GetProperty("value").GetString()!;
@@ -75,7 +84,26 @@ public sealed class DashboardQueryTests(LoadedWarehouse loaded) : IClassFixture<
         return resolved;
     }
 
-    private async Task<(HashSet<string> Columns, int Rows, string? Error)> RunAsDashboardAsync(string sql)
+    /// <summary>
+    /// A variable's values as Grafana takes them: the __value column where the query returns __text and
+    /// __value (the text is what the picker shows, e.g. "Unit T01 (T01)"), else the first column.
+    /// </summary>
+    private async Task<List<string>> VariableValuesAsync(string sql)
+    {
+        await using var connection = await OpenAsDashboardAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var valueColumn = names.IndexOf("__value");
+        if (names.Contains("__text") != (valueColumn >= 0))
+            throw new InvalidOperationException($"a variable query returns __text or __value without the other: {sql}");
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+            values.Add(Convert.ToString(reader.GetValue(Math.Max(valueColumn, 0)), System.Globalization.CultureInfo.InvariantCulture)!);
+        return values;
+    }
+
+    private async Task<(HashSet<string> Columns, int Rows, int Incomplete, string? Error)> RunAsDashboardAsync(string sql)
     {
         await using var connection = await OpenAsDashboardAsync();
         try
@@ -83,13 +111,19 @@ public sealed class DashboardQueryTests(LoadedWarehouse loaded) : IClassFixture<
             await using var command = new NpgsqlCommand(sql, connection);
             await using var reader = await command.ExecuteReaderAsync();
             var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToHashSet();
-            var rows = 0;
-            while (await reader.ReadAsync()) rows++;
-            return (columns, rows, null);
+            var status = columns.Contains("status") ? reader.GetOrdinal("status") : -1;
+            var (rows, incomplete) = (0, 0);
+            while (await reader.ReadAsync())
+            {
+                rows++;
+                if (status >= 0 && !reader.IsDBNull(status) && reader.GetValue(status) as string == "incomplete_period")
+                    incomplete++;
+            }
+            return (columns, rows, incomplete, null);
         }
         catch (PostgresException ex)
         {
-            return ([], 0, $"{ex.SqlState} {ex.MessageText}");
+            return ([], 0, 0, $"{ex.SqlState} {ex.MessageText}");
         }
     }
 
@@ -101,27 +135,5 @@ public sealed class DashboardQueryTests(LoadedWarehouse loaded) : IClassFixture<
         return connection;
     }
 
-    /// <summary>Panels, including those folded inside collapsed rows.</summary>
-    private static IEnumerable<JsonElement> Panels(JsonElement dashboard)
-    {
-        foreach (var panel in dashboard.GetProperty("panels").EnumerateArray())
-        {
-            if (panel.TryGetProperty("targets", out _))
-                yield return panel;
-            if (panel.TryGetProperty("panels", out var nested))
-                foreach (var inner in nested.EnumerateArray().Where(p => p.TryGetProperty("targets", out _)))
-                    yield return inner;
-        }
-    }
-
-    private static string FindGrafanaFolder()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "ops", "grafana");
-            if (Directory.Exists(candidate))
-                return candidate;
-        }
-        throw new DirectoryNotFoundException($"no ops/grafana above {AppContext.BaseDirectory}");
-    }
+    private static IEnumerable<JsonElement> Panels(JsonElement dashboard) => GrafanaFiles.Panels(dashboard);
 }

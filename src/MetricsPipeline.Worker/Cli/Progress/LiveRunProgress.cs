@@ -11,6 +11,7 @@ namespace MetricsPipeline.Worker.Cli.Progress;
 internal sealed class LiveRunProgress(ProgressContext context) : IRunProgress
 {
     private const string RowsKey = "rows";
+    private const string RefreshKey = "refresh";
     private readonly Dictionary<string, ProgressTask> streams = [];
     private ProgressTask? refresh;
 
@@ -43,6 +44,7 @@ internal sealed class LiveRunProgress(ProgressContext context) : IRunProgress
             {
                 refresh = context.AddTask("indicator refresh", maxValue: 1);
                 refresh.IsIndeterminate = true;
+                refresh.State.Update<bool>(RefreshKey, _ => true);
                 return;
             }
             if (refresh is null) return;
@@ -58,7 +60,7 @@ internal sealed class LiveRunProgress(ProgressContext context) : IRunProgress
     private static StreamRate RateOf(ProgressTask task) =>
         new(task.State.Get<long>(RowsKey), (int)task.Value, (int)task.MaxValue, task.ElapsedTime ?? TimeSpan.Zero);
 
-    private static bool IsStream(ProgressTask task) => !task.Description.StartsWith("indicator refresh", StringComparison.Ordinal);
+    private static bool IsStream(ProgressTask task) => !task.State.Get<bool>(RefreshKey);
 
     /// <summary>Source rows so far over the stream's elapsed time.</summary>
     private sealed class RateColumn : ProgressColumn

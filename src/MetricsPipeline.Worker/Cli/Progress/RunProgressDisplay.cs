@@ -15,7 +15,8 @@ internal static class RunProgressDisplay
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
             return await run(new PlainRunProgress(Console.Out));
 
-        using var held = services.GetRequiredService<LiveDisplayLogGate>().Hold();
+        // Only a log that shares the terminal tears the display; one redirected elsewhere (2>file) flows as usual.
+        using var held = Console.IsErrorRedirected ? null : services.GetRequiredService<LiveDisplayLogGate>().Hold();
         return await AnsiConsole.Progress()
             .Columns(LiveRunProgress.Columns)
             .StartAsync(context => run(new LiveRunProgress(context)));

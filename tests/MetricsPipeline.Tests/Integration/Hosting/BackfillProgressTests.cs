@@ -13,7 +13,7 @@ public sealed partial class BackfillProgressTests(ITestOutputHelper output)
 {
     private static readonly string[] Backfill = ["backfill", "--from", "2025-01-01", "--to", "2025-02-28"];
 
-    [GeneratedRegex(@"^window county-oa/(\w+) \S*2025-01-01\.\.2025-01-31\] \(1/2\): [\d,]+ rows, [\d,]+ facts, [\d,]+ quarantined, \d+\.\d s, [\d,]+ rows/s$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^window county-oa/(\w+) \S*2025-01-01\.\.2025-01-31\] \(1/\d+\): [\d,]+ rows, [\d,]+ facts, [\d,]+ quarantined, \d+\.\d s, [\d,]+ rows/s$", RegexOptions.Multiline)]
     private static partial Regex FirstCountyWindow();
 
     [GeneratedRegex(@"^indicator refresh: done in \d+\.\d s \(\d+ load\(s\)\)$", RegexOptions.Multiline)]
@@ -40,6 +40,22 @@ public sealed partial class BackfillProgressTests(ITestOutputHelper output)
         Assert.DoesNotContain('\u001b', stdout + stderr);
         // Not on a terminal nothing is held: the information log is written as it happens.
         Assert.Contains("Loaded county-oa/documents (…2025-01-01..2025-01-31]", stderr);
+    }
+
+    [Fact]
+    public async Task RunOnce_IntoAFile_WritesTheSamePlainLines()
+    {
+        await using var h = await SeededAsync("progress_runonce");
+        var config = WorkerProcess.WriteConfig(h.Directory, h.Warehouse, h.Options);
+
+        var (exitCode, stdout, stderr) = await RunRedirectedAsync(["run-once", "--config", config, "--source", "county-oa"]);
+
+        Assert.True(exitCode == 0, stdout + stderr);
+        Assert.Single(FirstCountyWindow().Matches(stdout), m => m.Groups[1].Value == "documents");
+        Assert.DoesNotContain("window grid-app/", stdout);
+        Assert.Contains("indicator refresh: started", stdout);
+        Assert.Matches(RefreshDone(), stdout);
+        Assert.DoesNotContain('\u001b', stdout + stderr);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using MetricsPipeline.Pipeline;
+using MetricsPipeline.Worker.Cli.Progress;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MetricsPipeline.Worker.Cli;
@@ -11,7 +12,8 @@ internal static class RunOnceCommand
             var runner = services.GetRequiredService<PipelineRunner>();
             if (!SourceSelection.IsKnown(source, runner.Sources))
                 return VerbHost.InvalidConfiguration;
-            var results = await runner.RunAsync(RunRequest.RunOnce, source, progress: null, cancellationToken);
+            var results = await RunProgressDisplay.RunAsync(services, progress =>
+                runner.RunAsync(RunRequest.RunOnce, source, progress, cancellationToken, refreshProgress: progress));
             RunSummaryTable.Write(results);
             return results.All(r => r.Succeeded) ? VerbHost.Success : VerbHost.Failed;
         }, cancellationToken: cancellationToken);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace MetricsPipeline.Worker.Hosting;
 
@@ -42,6 +43,7 @@ internal static class WorkerLogging
             o.UseUtcTimestamp = true;
         });
         logging.AddConsole();
+        GateConsole(logging.Services);
 
         // After every other configuration of the console logger (AddSystemd's own choice of formatter included),
         // so that the formatter chosen here, which already honours Logging:Console:FormatterName, is the one used.
@@ -53,6 +55,20 @@ internal static class WorkerLogging
             if (logToStandardError || underSystemd)
                 o.LogToStandardErrorThreshold = LogLevel.Trace;
         });
+    }
+
+    /// <summary>
+    /// Puts the console logger behind a <see cref="LiveDisplayLogGate"/>, so that a verb's live progress display can
+    /// hold the log while it draws (lines written under it would tear the display apart).
+    /// </summary>
+    private static void GateConsole(IServiceCollection services)
+    {
+        services.AddSingleton<LiveDisplayLogGate>();
+        var console = services.Single(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider));
+        services.Remove(console);
+        services.AddSingleton<ILoggerProvider>(sp => new GatedConsoleLoggerProvider(
+            new ConsoleLoggerProvider(sp.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>(), sp.GetServices<ConsoleFormatter>()),
+            sp.GetRequiredService<LiveDisplayLogGate>()));
     }
 
     private static string FormatterName(string? configured, bool underSystemd)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MetricsPipeline.Configuration;
 using MetricsPipeline.Indicators;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,8 @@ public sealed class PipelineRunner(
     public IReadOnlyList<SourcePlan> Sources => PipelinePlan.CompileOrThrow(options.Value);
 
     public async Task<IReadOnlyList<SourceRunResult>> RunAsync(
-        RunRequest request, string? sourceName, IProgress<WindowProgress>? progress, CancellationToken cancellationToken)
+        RunRequest request, string? sourceName, IProgress<WindowProgress>? progress, CancellationToken cancellationToken,
+        IProgress<RefreshProgress>? refreshProgress = null)
     {
         var sources = Sources;
         if (sourceName is not null)
@@ -33,18 +35,22 @@ public sealed class PipelineRunner(
         // Only after a run that committed something: a run whose every window failed (the warehouse down, say)
         // has nothing new to refresh, and its failures are the news. What older runs queued waits for the next.
         if (request.RefreshIndicators && results.Any(r => r.Streams.Any(s => s.Windows.Count > 0)))
-            await RefreshIndicatorsAsync(cancellationToken);
+            await RefreshIndicatorsAsync(refreshProgress, cancellationToken);
         return results;
     }
 
-    private async Task RefreshIndicatorsAsync(CancellationToken cancellationToken)
+    private async Task RefreshIndicatorsAsync(IProgress<RefreshProgress>? progress, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            await refresher.RefreshQueuedAsync(wait: true, cancellationToken);
+            progress?.Report(RefreshProgress.Started);
+            var result = await refresher.RefreshQueuedAsync(wait: true, cancellationToken);
+            progress?.Report(new RefreshProgress(true, result.Duration, result.Loads, null));
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            progress?.Report(new RefreshProgress(true, Stopwatch.GetElapsedTime(started), 0, ex.Message));
             IndicatorLog.RefreshFailed(logger, ex, ex.Message);
             throw new IndicatorRefreshException(
                 $"the loads of this run committed, but the indicator refresh failed: {ex.Message}. Their days stay in " +
@@ -55,3 +61,12 @@ public sealed class PipelineRunner(
 
 /// <summary>The facts are loaded but the marts are not yet refreshed; the queue keeps what is owed.</summary>
 public sealed class IndicatorRefreshException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// The indicator refresh at the end of run-once and backfill: reported once as it starts and once as it ends
+/// (<see cref="Finished"/>), with its duration and how many loads it took, or the error that stopped it.
+/// </summary>
+public sealed record RefreshProgress(bool Finished, TimeSpan Duration, int Loads, string? Error)
+{
+    public static readonly RefreshProgress Started = new(false, TimeSpan.Zero, 0, null);
+}

@@ -43,10 +43,13 @@ public sealed class FileLoader(NpgsqlDataSource warehouse, TimeProvider clock)
         }
     }
 
-    /// <summary>Classifies the groups of a read file and replaces its contribution (and, for a rename, its old name's).</summary>
+    /// <summary>
+    /// Classifies the groups of a read file and replaces its contribution (and, for a rename, its old name's).
+    /// <paramref name="classifiedWith"/> is stored with it: the hash of the configuration it is classified with.
+    /// </summary>
     public async Task<WindowOutcome> WriteAsync(
         long runId, SourcePlan source, StreamPlan stream, ReadFile read, IReadOnlySet<string> knownUnits, string? renamedFrom,
-        CancellationToken cancellationToken)
+        string classifiedWith, CancellationToken cancellationToken)
     {
         var started = clock.GetUtcNow();
         WindowCounts? counts = null;
@@ -67,7 +70,7 @@ public sealed class FileLoader(NpgsqlDataSource warehouse, TimeProvider clock)
                 throw new ReconciliationException($"reconciliation failed: {factRows} rows in facts + {quarantinedRows} quarantined, but the file has {aggregator.Rows} data lines");
             var today = LocalCalendar.Today(clock, source.TimeZone);
             var result = await writer.CommitAsync(read.File.Name, read.Hash, read.Snapshot.Size, read.Snapshot.ModifiedAt, counts.Value, retracted: false,
-                clock.GetUtcNow(), today, cancellationToken, renamedFrom);
+                classifiedWith, clock.GetUtcNow(), today, cancellationToken, renamedFrom);
             var (first, last) = writer.Days;
             return WindowOutcome.Succeeded(new Sources.SourceWindow(first ?? today, last ?? today, false, false), counts.Value, result, clock.GetUtcNow() - started);
         }
@@ -79,13 +82,14 @@ public sealed class FileLoader(NpgsqlDataSource warehouse, TimeProvider clock)
     }
 
     /// <summary>Removes the contribution (and the coverage) of a file that left the folder (streams with OnRemoved = retract).</summary>
-    public async Task<WindowOutcome> RetractAsync(long runId, SourcePlan source, StreamPlan stream, string fileName, string lastHash, CancellationToken cancellationToken)
+    public async Task<WindowOutcome> RetractAsync(
+        long runId, SourcePlan source, StreamPlan stream, string fileName, string lastHash, string classifiedWith, CancellationToken cancellationToken)
     {
         var started = clock.GetUtcNow();
         await using var writer = await FileLoadWriter.BeginAsync(warehouse, runId, stream, fileName, lastHash, started, cancellationToken);
         var counts = new WindowCounts(0, 0, 0);
         var today = LocalCalendar.Today(clock, source.TimeZone);
-        var result = await writer.CommitAsync(fileName, lastHash, 0, started, counts, retracted: true, clock.GetUtcNow(), today, cancellationToken);
+        var result = await writer.CommitAsync(fileName, lastHash, 0, started, counts, retracted: true, classifiedWith, clock.GetUtcNow(), today, cancellationToken);
         return WindowOutcome.Succeeded(new Sources.SourceWindow(today, today, false, false), counts, result, clock.GetUtcNow() - started);
     }
 
@@ -101,13 +105,12 @@ public sealed class FileLoader(NpgsqlDataSource warehouse, TimeProvider clock)
     }
 
     /// <summary>The files of the stream whose stored classification may be out of date (see <see cref="FileLoadSql.FilesToReevaluate"/>).</summary>
-    public async Task<IReadOnlySet<string>> FilesToReevaluateAsync(SourcePlan source, StreamPlan stream, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<string>> FilesToReevaluateAsync(SourcePlan source, StreamPlan stream, string classifiedWith, CancellationToken cancellationToken)
     {
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
         var names = await Dapper.SqlMapper.QueryAsync<string>(connection, new Dapper.CommandDefinition(FileLoadSql.FilesToReevaluate, new
         {
-            source = source.Name, stream = stream.Name, mappedCodes = stream.CodeMap.Keys.ToArray(),
-            categories = stream.Categories.ToArray(), today = LocalCalendar.Today(clock, source.TimeZone),
+            source = source.Name, stream = stream.Name, classifiedWith, today = LocalCalendar.Today(clock, source.TimeZone),
         }, cancellationToken: cancellationToken));
         return names.ToHashSet(StringComparer.Ordinal);
     }

@@ -61,7 +61,8 @@ public sealed partial class FileStreamRunner(
             await FailAsync(run, entry.Name, null, new IOException(entry.Reason), clock.GetUtcNow(), null, progress, 0, 0);
 
         var known = await LoadedFilesAsync(source.Name, stream.Name, cancellationToken);
-        var reevaluate = await loader.FilesToReevaluateAsync(source, stream, cancellationToken);
+        var classifiedWith = FileClassification.Hash(source, stream, historyFrom);
+        var reevaluate = await loader.FilesToReevaluateAsync(source, stream, classifiedWith, cancellationToken);
         var present = scan.Ready.Select(f => f.Name).Concat(scan.Waiting.Select(w => w.Name)).Concat(scan.Rejected.Select(r => r.Name))
             .ToHashSet(StringComparer.Ordinal);
         var index = 0;
@@ -92,7 +93,7 @@ public sealed partial class FileStreamRunner(
                         $"its content is identical to '{twin.Name}', which is already loaded; it is not counted twice (remove one of the two files)");
                 }
                 var renamedFrom = twin?.Name;
-                var outcome = await loader.WriteAsync(run.RunId, source, stream, read, knownUnits, renamedFrom, cancellationToken);
+                var outcome = await loader.WriteAsync(run.RunId, source, stream, read, knownUnits, renamedFrom, classifiedWith, cancellationToken);
                 activity.Succeeded(outcome);
                 run.Outcomes.Add(outcome);
                 if (renamedFrom is not null)
@@ -119,7 +120,7 @@ public sealed partial class FileStreamRunner(
                 var started = clock.GetUtcNow();
                 try
                 {
-                    run.Outcomes.Add(await loader.RetractAsync(run.RunId, source, stream, name, loaded.Hash, cancellationToken));
+                    run.Outcomes.Add(await loader.RetractAsync(run.RunId, source, stream, name, loaded.Hash, classifiedWith, cancellationToken));
                     FileRetracted(logger, source.Name, stream.Name, Shown(name));
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

@@ -56,14 +56,16 @@ internal static class FileLoadSql
         GROUP BY s.day, s.unit_code, s.source_code, s.reason, s.detail
         """;
 
-    // loaded_at is the warehouse's clock (the load's transaction start), like ops.runs.started_at and
-    // ref.streams.synced_at: FilesToReevaluate compares it with the time the stream's configuration changed.
+    // loaded_at is the warehouse's clock (the load's transaction start), like ops.runs.started_at.
+    // classified_with is the hash of the configuration the groups were classified with (FileClassification):
+    // FilesToReevaluate compares it with the stream's current one.
     public const string UpsertFileLoad = """
-        INSERT INTO ops.file_loads AS l (source, stream, file_name, file_hash, file_size, modified_at, loaded_at, window_id, data_rows, retracted)
-        VALUES (@source, @stream, @fileName, @fileHash, @fileSize, @modifiedAt, now(), @windowId, @dataRows, @retracted)
+        INSERT INTO ops.file_loads AS l (source, stream, file_name, file_hash, file_size, modified_at, loaded_at, window_id, data_rows, retracted, classified_with)
+        VALUES (@source, @stream, @fileName, @fileHash, @fileSize, @modifiedAt, now(), @windowId, @dataRows, @retracted, @classifiedWith)
         ON CONFLICT (source, stream, file_name) DO UPDATE
         SET file_hash = EXCLUDED.file_hash, file_size = EXCLUDED.file_size, modified_at = EXCLUDED.modified_at,
-            loaded_at = EXCLUDED.loaded_at, window_id = EXCLUDED.window_id, data_rows = EXCLUDED.data_rows, retracted = EXCLUDED.retracted
+            loaded_at = EXCLUDED.loaded_at, window_id = EXCLUDED.window_id, data_rows = EXCLUDED.data_rows, retracted = EXCLUDED.retracted,
+            classified_with = EXCLUDED.classified_with
         """;
 
     // A renamed file is known by its new name from now on: the old name's row goes (its contribution went above).
@@ -132,22 +134,19 @@ internal static class FileLoadSql
         WHERE source = @source AND stream = @stream AND file_name = @fileName AND file_hash = @fileHash AND NOT retracted
         """;
 
-    // Files whose stored classification may be out of date: quarantined rows that would now be released
-    // (a unit added to the org file, a code added to the map, a future day that has come), facts in a
-    // category the code map no longer produces, or a stream whose configuration (zone, History.From,
-    // measures, categories) changed since the file was loaded.
+    // Files whose stored classification may be out of date: the configuration it depended on changed (the
+    // code map, categories, measures, zone, History.From, columns, reading settings: one hash, see
+    // FileClassification; NULL for a file loaded before V33, read again once), or quarantined rows that
+    // would now be released by what the hash does not cover (a unit added to the org file, a future day
+    // that has come).
     public const string FilesToReevaluate = """
         SELECT l.file_name
         FROM ops.file_loads l
         WHERE l.source = @source AND l.stream = @stream AND NOT l.retracted
-          AND (EXISTS (SELECT 1 FROM ops.quarantine q
-                       WHERE q.source = l.source AND q.stream = l.stream AND q.origin = l.file_name
-                         AND (q.reason = 'unknown_unit' AND EXISTS (SELECT 1 FROM ref.units u WHERE u.code = q.unit_code)
-                              OR q.reason = 'unmapped_code' AND q.source_code = ANY(@mappedCodes)
-                              OR q.reason = 'future_timestamp' AND (q.day IS NULL OR q.day <= CAST(@today AS date))))
-               OR EXISTS (SELECT 1 FROM facts.file_daily d
-                          WHERE d.source = l.source AND d.stream = l.stream AND d.file_name = l.file_name AND d.category <> ALL(@categories))
-               OR EXISTS (SELECT 1 FROM ref.streams s
-                          WHERE s.source = l.source AND s.stream = l.stream AND s.synced_at > l.loaded_at))
+          AND (l.classified_with IS DISTINCT FROM @classifiedWith
+               OR EXISTS (SELECT 1 FROM ops.quarantine q
+                          WHERE q.source = l.source AND q.stream = l.stream AND q.origin = l.file_name
+                            AND (q.reason = 'unknown_unit' AND EXISTS (SELECT 1 FROM ref.units u WHERE u.code = q.unit_code)
+                                 OR q.reason = 'future_timestamp' AND (q.day IS NULL OR q.day <= CAST(@today AS date)))))
         """;
 }

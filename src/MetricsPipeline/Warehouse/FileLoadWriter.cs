@@ -51,16 +51,17 @@ public sealed class FileLoadWriter : IAsyncDisposable
     /// Replaces the file's contribution and commits. <paramref name="retracted"/>: the file is gone and its
     /// contribution with it. <paramref name="renamedFrom"/>: the file's old name, whose contribution it replaces.
     /// <paramref name="today"/>: the source's local today; no day after it is covered.
+    /// <paramref name="classifiedWith"/>: the hash of the configuration the groups were classified with (<see cref="Sources.Files.FileClassification"/>).
     /// </summary>
     public async Task<WindowWriteResult> CommitAsync(
         string fileName, string fileHash, long fileSize, DateTimeOffset modifiedAt, WindowCounts counts, bool retracted,
-        DateTimeOffset now, DateOnly today, CancellationToken cancellationToken, string? renamedFrom = null)
+        string classifiedWith, DateTimeOffset now, DateOnly today, CancellationToken cancellationToken, string? renamedFrom = null)
     {
         await _staged.CompleteCopyAsync(cancellationToken);
         var p = new
         {
             source = _stream.Source, stream = _stream.Name, fileName, fileHash, fileSize, modifiedAt = modifiedAt.UtcDateTime,
-            windowId = WindowId, now = now.UtcDateTime, dataRows = counts.SourceRows, retracted, today,
+            windowId = WindowId, now = now.UtcDateTime, dataRows = counts.SourceRows, retracted, classifiedWith, today,
             replaced = renamedFrom is null ? new[] { fileName } : [fileName, renamedFrom],
             firstDay = _firstDay, lastDay = _lastDay, categories = _stream.Categories.ToArray(),
         };

@@ -341,6 +341,47 @@ public sealed class FileDropTests
     }
 
     [Fact]
+    public async Task RunOnce_CodeMovedBetweenTwoCategoriesThatStayInTheMap_RereadsTheUnchangedFile_AndItsFactsMove()
+    {
+        var (h, drops) = await SetupAsync("files_code_moved");
+        await using var _ = h;
+        const string windowsOfA = "SELECT count(*) FROM ops.windows WHERE file_name = 'a.csv'";
+        const string classifiedWithOfA = "SELECT classified_with FROM ops.file_loads WHERE file_name = 'a.csv'";
+        drops.WriteText("a.csv", Header + "T01,F1,2025-03-02 10:00:00,4\nT01,CHK,2025-03-02 11:00:00,0\n");
+        Assert.True(Assert.Single(await h.RunOnceAsync()).Succeeded);
+        Assert.Equal(1, await h.FactAsync("reports", "T01", "report_form", "count", March2));
+        Assert.Equal(1, await h.FactAsync("reports", "T01", "check_in", "count", March2));
+        var loadedWith = await h.ScalarAsync<string>(classifiedWithOfA);
+        Assert.Matches("^[0-9a-f]{64}$", loadedWith);
+
+        // F1 moves from report_form to check_in; both categories stay in the map (F2 -> report_form, CHK -> check_in),
+        // so no fact is in a category the map no longer produces and nothing is quarantined: only the stored hash tells.
+        h.Options.Sources[0].Streams[0].Categories["F1"] = "check_in";
+        h.Clock.Advance(TimeSpan.FromHours(1));
+        var result = Assert.Single(await h.RunOnceAsync());
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(2, await h.ScalarAsync<long>(windowsOfA));
+        Assert.Null(await h.FactAsync("reports", "T01", "report_form", "count", March2));
+        Assert.Equal(2, await h.FactAsync("reports", "T01", "check_in", "count", March2));
+        Assert.Equal(4, await h.FactAsync("reports", "T01", "check_in", "fields", March2));
+        Assert.NotEqual(loadedWith, await h.ScalarAsync<string>(classifiedWithOfA));
+
+        // Nothing changed since: the file is not read again.
+        h.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.True(Assert.Single(await h.RunOnceAsync()).Succeeded);
+        Assert.Equal(2, await h.ScalarAsync<long>(windowsOfA));
+
+        // A file loaded before V33 (no hash stored) is read again once, then left alone.
+        Assert.Equal(1, await h.ScalarAsync<long>("WITH cleared AS (UPDATE ops.file_loads SET classified_with = NULL RETURNING 1) SELECT count(*) FROM cleared"));
+        await h.RunOnceAsync();
+        Assert.Equal(3, await h.ScalarAsync<long>(windowsOfA));
+        await h.RunOnceAsync();
+        Assert.Equal(3, await h.ScalarAsync<long>(windowsOfA));
+        Assert.Equal(2, await h.FactAsync("reports", "T01", "check_in", "count", March2));
+    }
+
+    [Fact]
     public async Task Backfill_RereadsEveryFile_AndRestoresCoverageLeftByAnOlderVersion()
     {
         var (h, drops) = await SetupAsync("files_backfill");

@@ -20,7 +20,8 @@ namespace MetricsPipeline.Pipeline;
 /// a copy and fails. A file that disappears keeps its contribution unless the stream says OnRemoved = retract.
 /// </summary>
 public sealed partial class FileStreamRunner(
-    NpgsqlDataSource warehouse, FileLoader loader, RunLedger ledger, TimeProvider clock, ILogger<FileStreamRunner> logger)
+    NpgsqlDataSource warehouse, FileLoader loader, RunLedger ledger, TimeProvider clock, ILogger<FileStreamRunner> logger,
+    PipelineMetrics metrics)
 {
     public async Task<StreamRunResult> RunAsync(
         long runId, SourcePlan source, StreamPlan stream, DateOnly historyFrom, IReadOnlySet<string> knownUnits,
@@ -96,6 +97,8 @@ public sealed partial class FileStreamRunner(
                 var outcome = await loader.WriteAsync(run.RunId, source, stream, read, knownUnits, renamedFrom, classifiedWith, cancellationToken);
                 activity.Succeeded(outcome);
                 run.Outcomes.Add(outcome);
+                // A file load is a window of the stream: the same series as a database window's.
+                metrics.WindowSucceeded(source.Name, stream.Name, outcome);
                 if (renamedFrom is not null)
                 {
                     known.Remove(renamedFrom);
@@ -154,6 +157,7 @@ public sealed partial class FileStreamRunner(
         }
         progress?.Report(new WindowProgress(source.Name, stream.Name, window, index, count, null, message));
         run.Errors.Add(message);
+        metrics.WindowFailed(source.Name, stream.Name, clock.GetUtcNow() - startedAt);
         return message;
     }
 

@@ -45,6 +45,25 @@ public sealed class FileDropTests
     }
 
     [Fact]
+    public async Task RunOnce_FileLoads_CountInTheWindowAndRowMetrics_LikeDatabaseWindows()
+    {
+        var (h, drops) = await SetupAsync("files_metrics");
+        await using var _ = h;
+        drops.WriteText("good.csv", Header + "T01,F1,2025-03-02 10:00:00,10\nT01,F1,2025-03-03 10:00:00,1\nX9,F1,2025-03-03 11:00:00,1\n");
+        drops.WriteText("bad.csv", "unit_code,form\nT01,F1\n"); // lacks columns: this file fails alone
+
+        await using var services = h.BuildServices();
+        using var metrics = new MetricRecorder(services);
+        await services.GetRequiredService<PipelineRunner>().RunAsync(RunRequest.RunOnce, null, null, CancellationToken.None);
+
+        // The alerts on failed windows and the row counters see file streams too.
+        Assert.Equal(1, metrics.Total("metrics_pipeline.windows", "outcome", "succeeded"));
+        Assert.Equal(1, metrics.Total("metrics_pipeline.windows", "outcome", "failed"));
+        Assert.Equal(2, metrics.Total("metrics_pipeline.rows.loaded"));
+        Assert.Equal(1, metrics.Total("metrics_pipeline.rows.quarantined"));
+    }
+
+    [Fact]
     public async Task RunOnce_ChangedFileReplacesItsContribution_UnchangedFileIsNotReadAgain()
     {
         var (h, drops) = await SetupAsync("files_replace");

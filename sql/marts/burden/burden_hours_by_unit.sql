@@ -35,7 +35,10 @@ SELECT
     CASE WHEN st.status = 'ok' THEN 100 * p.weighted_hours / p.weighted_base_hours END AS burden_index,
     p.insufficient_categories,
     p.excluded_categories,
-    st.status
+    st.status,
+    -- Labels for readers, appended so that queries reading columns by position keep working.
+    sts.label_zh AS status_label_zh,
+    sts.label_en AS status_label_en
 FROM per_unit p
 CROSS JOIN LATERAL (
     SELECT CASE
@@ -45,7 +48,8 @@ CROSS JOIN LATERAL (
                WHEN p.weighted_base_hours = 0 THEN 'base_zero'
                ELSE 'ok'
            END AS status
-) st;
+) st
+LEFT JOIN ref.statuses sts ON sts.code = st.status;
 
 COMMENT ON VIEW marts.burden_hours_by_unit IS 'Burden hours of all categories together, and the composite burden index. Grain: unit x period (ISO week, month, quarter, year); the unit''s value includes its subtree. Rank townships with WHERE unit_level = ''township'' ORDER BY hours_per_fte DESC.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.unit_code IS 'Unit (ref.units.code); hours include all its descendants.';
@@ -66,6 +70,8 @@ COMMENT ON COLUMN marts.burden_hours_by_unit.burden_index IS 'Composite burden i
 COMMENT ON COLUMN marts.burden_hours_by_unit.insufficient_categories IS 'Categories whose current or base coverage is below the threshold; any of them withholds the index.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.excluded_categories IS 'Categories left out of the index: no base (e.g. a source added after the base year) or no tariff.';
 COMMENT ON COLUMN marts.burden_hours_by_unit.status IS 'ok; incomplete_period; insufficient_coverage (see insufficient_categories); no_base (no category comparable with the base); base_zero (weighted base hours 0).';
+COMMENT ON COLUMN marts.burden_hours_by_unit.status_label_zh IS 'Chinese label of status (ref.statuses.label_zh).';
+COMMENT ON COLUMN marts.burden_hours_by_unit.status_label_en IS 'English label of status (ref.statuses.label_en).';
 GRANT SELECT ON marts.burden_hours_by_unit TO metrics_analyst;
 GRANT SELECT ON marts.burden_hours_by_unit TO metrics_dashboard;
 GRANT DELETE, INSERT, SELECT, UPDATE ON marts.burden_hours_by_unit TO metrics_writer;

@@ -84,7 +84,12 @@ SELECT
     base_period.prior_start                  AS prior_period_start,
     pp.value                                 AS prior_period_value,
     CASE WHEN cmp.pop_defined THEN v.value / pp.value - 1 END AS pop_change,
-    v.value_since
+    v.value_since,
+    -- Labels for readers, appended so that queries reading columns by position keep working.
+    cat.label_zh                             AS category_label_zh,
+    cat.label_en                             AS category_label_en,
+    sts.label_zh                             AS status_label_zh,
+    sts.label_en                             AS status_label_en
 FROM marts.period_values v
 CROSS JOIN settings s
 JOIN ref.categories cat ON cat.category = v.category
@@ -183,6 +188,7 @@ CROSS JOIN LATERAL (
                AND coalesce(pp_cov.coverage, 0) >= s.coverage_threshold AND pp.value > 0
                AND v.value IS NOT NULL AS pop_defined
 ) cmp
+LEFT JOIN ref.statuses sts ON sts.code = st.status
 -- The cost-model basis measures are read through marts.burden_hours, not as indicators of their own.
 WHERE v.measure NOT IN ('scm_own_minutes', 'scm_items');
 
@@ -226,6 +232,10 @@ COMMENT ON COLUMN marts.indicators.prior_period_start IS 'First day of the previ
 COMMENT ON COLUMN marts.indicators.prior_period_value IS 'Value of the previous period of the same kind, same unit as value.';
 COMMENT ON COLUMN marts.indicators.pop_change IS 'Period over period: value / prior_period_value - 1 (week over week, month over month, quarter over quarter, year over year for years). Fraction. NULL when either period is unfinished or below the coverage threshold, or the prior value is 0 or missing.';
 COMMENT ON COLUMN marts.indicators.value_since IS 'UTC time the current value was first computed; see marts.restatements for values it replaced.';
+COMMENT ON COLUMN marts.indicators.category_label_zh IS 'Chinese label of the category (ref.categories.label_zh).';
+COMMENT ON COLUMN marts.indicators.category_label_en IS 'English label of the category (ref.categories.label_en).';
+COMMENT ON COLUMN marts.indicators.status_label_zh IS 'Chinese label of status (ref.statuses.label_zh).';
+COMMENT ON COLUMN marts.indicators.status_label_en IS 'English label of status (ref.statuses.label_en).';
 GRANT SELECT ON marts.indicators TO metrics_analyst;
 GRANT SELECT ON marts.indicators TO metrics_dashboard;
 GRANT DELETE, INSERT, SELECT, UPDATE ON marts.indicators TO metrics_writer;

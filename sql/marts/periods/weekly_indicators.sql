@@ -5,7 +5,8 @@ SELECT unit_code, unit_name, unit_level, category, category_kind, measure, perio
        prior_period_start, prior_period_value, pop_change,
        target_reduction, target_source, target_category_pattern, target_scope_unit, target_base_period,
        attainment, target_met, coverage, base_coverage, coverage_threshold, missing_streams, base_missing_streams,
-       status, computed_at
+       status, computed_at,
+       category_label_zh, category_label_en, status_label_zh, status_label_en
 FROM marts.indicators
 WHERE period_kind = 'week';
 
@@ -45,6 +46,10 @@ COMMENT ON COLUMN marts.weekly_indicators.missing_streams IS 'Streams (source/st
 COMMENT ON COLUMN marts.weekly_indicators.base_missing_streams IS 'Streams (source/stream) with expected days not pulled in the base period.';
 COMMENT ON COLUMN marts.weekly_indicators.status IS 'ok; incomplete_period (period not ended: end >= current_date); no_base (base period has no covered data); insufficient_coverage (current or base coverage below the threshold, see missing_streams); base_zero (base_value = 0). reduction and attainment are NULL unless ok.';
 COMMENT ON COLUMN marts.weekly_indicators.computed_at IS 'UTC time the value was computed.';
+COMMENT ON COLUMN marts.weekly_indicators.category_label_zh IS 'Chinese label of the category (ref.categories.label_zh).';
+COMMENT ON COLUMN marts.weekly_indicators.category_label_en IS 'English label of the category (ref.categories.label_en).';
+COMMENT ON COLUMN marts.weekly_indicators.status_label_zh IS 'Chinese label of status (ref.statuses.label_zh).';
+COMMENT ON COLUMN marts.weekly_indicators.status_label_en IS 'English label of status (ref.statuses.label_en).';
 GRANT SELECT ON marts.weekly_indicators TO metrics_analyst;
 GRANT SELECT ON marts.weekly_indicators TO metrics_dashboard;
 GRANT DELETE, INSERT, SELECT, UPDATE ON marts.weekly_indicators TO metrics_writer;

@@ -19,7 +19,7 @@ internal static class BackfillCommand
                 return VerbHost.InvalidConfiguration;
             var results = await RunProgressDisplay.RunAsync(services, progress =>
                 runner.RunAsync(RunRequest.Backfill(from, to), source, progress, cancellationToken, refreshProgress: progress));
-            RunSummaryTable.Write(results);
+            RunSummaryTable.Write(results, ReaderSettings.Language(services));
             return results.All(r => r.Succeeded) ? VerbHost.Success : VerbHost.Failed;
         }, cancellationToken: cancellationToken);
 }

@@ -14,7 +14,7 @@ internal static class RunOnceCommand
                 return VerbHost.InvalidConfiguration;
             var results = await RunProgressDisplay.RunAsync(services, progress =>
                 runner.RunAsync(RunRequest.RunOnce, source, progress, cancellationToken, refreshProgress: progress));
-            RunSummaryTable.Write(results);
+            RunSummaryTable.Write(results, ReaderSettings.Language(services));
             return results.All(r => r.Succeeded) ? VerbHost.Success : VerbHost.Failed;
         }, cancellationToken: cancellationToken);
 }

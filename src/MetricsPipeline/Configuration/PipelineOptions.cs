@@ -19,6 +19,17 @@ public sealed class PipelineOptions
 
     /// <summary>How many sources run at the same time in run-once and backfill.</summary>
     public int MaxParallelSources { get; set; } = 2;
+
+    /// <summary>Language of the report and the CLI tables: zh-CN (default) or en.</summary>
+    public DisplayLanguage Language { get; set; } = DisplayLanguage.Chinese;
+
+    public ReportOptions Report { get; set; } = new();
+}
+
+public sealed class ReportOptions
+{
+    /// <summary>Signals listed in the report, highest score first; the page counts the rest.</summary>
+    public int TopSignals { get; set; } = 20;
 }
 
 public sealed class HistoryOptions
@@ -91,4 +102,10 @@ public sealed class CategoryOptions
     public string Name { get; set; } = "";
     public string Kind { get; set; } = "flow";
     public string Description { get; set; } = "";
+
+    /// <summary>Chinese label readers see (report, CLI); the name when empty.</summary>
+    public string? LabelZh { get; set; }
+
+    /// <summary>English label (Pipeline:Language en); the name when empty.</summary>
+    public string? LabelEn { get; set; }
 }

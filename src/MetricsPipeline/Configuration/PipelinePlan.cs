@@ -78,6 +78,7 @@ public static partial class PipelinePlan
             errors.Add("Pipeline:History:ChunkMonths: must be between 1 and 24");
         if (options.MaxParallelSources is < 1 or > 64)
             errors.Add("Pipeline:MaxParallelSources: must be between 1 and 64");
+        ValidateReader(options, errors);
         if (!YearPattern().IsMatch(options.Indicators.BasePeriod ?? ""))
             errors.Add($"Pipeline:Indicators:BasePeriod: '{options.Indicators.BasePeriod}' must be a calendar year such as 2024");
         if (options.Indicators.CoverageThreshold is < 0 or > 1)
@@ -114,6 +115,19 @@ public static partial class PipelinePlan
             if (t.BasePeriod is not null && !YearPattern().IsMatch(t.BasePeriod))
                 errors.Add($"{key}:BasePeriod: '{t.BasePeriod}' must be a calendar year");
         }
+    }
+
+    /// <summary>
+    /// The settings of what people read (language, report). Checked by the verbs that only read the warehouse
+    /// (report, indicators, status) as well, which do not compile the sources.
+    /// </summary>
+    public static void ValidateReader(PipelineOptions options, List<string> errors)
+    {
+        // The converter refuses anything else while binding; a null comes only from code that built the options.
+        if (options.Language is null)
+            errors.Add("Pipeline:Language: must be zh-CN (Chinese, the default) or en (English)");
+        if (options.Report.TopSignals is < 1 or > 1000)
+            errors.Add($"Pipeline:Report:TopSignals: {options.Report.TopSignals} must be between 1 and 1000 (signals listed in the report, highest score first)");
     }
 
     private static bool MatchesTaxonomy(string pattern, Taxonomy taxonomy) =>

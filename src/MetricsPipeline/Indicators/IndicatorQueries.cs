@@ -25,7 +25,10 @@ public sealed class IndicatorQueries(NpgsqlDataSource warehouse)
         var rows = await connection.QueryAsync<IndicatorRow>(new CommandDefinition($"""
             SELECT unit_code AS UnitCode, unit_name AS UnitName, category AS Category, measure AS Measure, period_start AS PeriodStart,
                    value AS Value, base_value AS BaseValue, reduction AS Reduction, yoy_change AS YoyChange,
-                   target_reduction AS TargetReduction, attainment AS Attainment, coverage AS Coverage, status AS Status
+                   target_reduction AS TargetReduction, attainment AS Attainment, coverage AS Coverage, status AS Status,
+                   target_met AS TargetMet, target_base_period AS TargetBasePeriod,
+                   category_label_zh AS CategoryLabelZh, category_label_en AS CategoryLabelEn,
+                   status_label_zh AS StatusLabelZh, status_label_en AS StatusLabelEn
             FROM {view}
             WHERE unit_code = @unit {recent}
             ORDER BY category, measure, period_start
@@ -49,4 +52,10 @@ public sealed record IndicatorRow
     public decimal? Attainment { get; init; }
     public decimal? Coverage { get; init; }
     public string Status { get; init; } = "";
+    public bool? TargetMet { get; init; }
+    public string? TargetBasePeriod { get; init; }
+    public string CategoryLabelZh { get; init; } = "";
+    public string CategoryLabelEn { get; init; } = "";
+    public string? StatusLabelZh { get; init; }
+    public string? StatusLabelEn { get; init; }
 }

@@ -21,11 +21,15 @@ internal static class ReferenceSql
         """;
 
     public const string UpsertConfiguredCategories = """
-        INSERT INTO ref.categories AS c (category, family, kind, description, origin)
-        SELECT name, family, kind, description, 'config'
-        FROM unnest(@names::text[], @families::text[], @kinds::text[], @descriptions::text[]) AS x(name, family, kind, description)
-        ON CONFLICT (category) DO UPDATE SET family = EXCLUDED.family, kind = EXCLUDED.kind, description = EXCLUDED.description
-        WHERE c.origin = 'config' AND (c.family, c.kind, c.description) IS DISTINCT FROM (EXCLUDED.family, EXCLUDED.kind, EXCLUDED.description)
+        INSERT INTO ref.categories AS c (category, family, kind, description, label_zh, label_en, origin)
+        SELECT name, family, kind, description, label_zh, label_en, 'config'
+        FROM unnest(@names::text[], @families::text[], @kinds::text[], @descriptions::text[], @labelsZh::text[], @labelsEn::text[])
+            AS x(name, family, kind, description, label_zh, label_en)
+        ON CONFLICT (category) DO UPDATE
+        SET family = EXCLUDED.family, kind = EXCLUDED.kind, description = EXCLUDED.description,
+            label_zh = EXCLUDED.label_zh, label_en = EXCLUDED.label_en
+        WHERE c.origin = 'config' AND (c.family, c.kind, c.description, c.label_zh, c.label_en)
+              IS DISTINCT FROM (EXCLUDED.family, EXCLUDED.kind, EXCLUDED.description, EXCLUDED.label_zh, EXCLUDED.label_en)
         """;
 
     public const string SyncStreams = """

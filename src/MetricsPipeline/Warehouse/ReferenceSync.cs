@@ -37,6 +37,9 @@ public sealed class ReferenceSync(NpgsqlDataSource warehouse)
             families = options.Categories.Select(c => Taxonomy.FamilyOf(c.Name)).ToArray(),
             kinds = options.Categories.Select(c => c.Kind).ToArray(),
             descriptions = options.Categories.Select(c => c.Description).ToArray(),
+            // Without a label the code stands in: it is what the reader would otherwise see, and invents no translation.
+            labelsZh = options.Categories.Select(c => string.IsNullOrWhiteSpace(c.LabelZh) ? c.Name : c.LabelZh).ToArray(),
+            labelsEn = options.Categories.Select(c => string.IsNullOrWhiteSpace(c.LabelEn) ? c.Name : c.LabelEn).ToArray(),
         }, cancellationToken);
 
         var streams = sources.SelectMany(s => s.Streams.Select(st => (Source: s, Stream: st))).ToList();

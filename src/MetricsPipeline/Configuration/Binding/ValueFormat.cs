@@ -37,6 +37,9 @@ internal static partial class ValueFormat
     public static string Describe(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
+        // A value type of the product's own says in words what it takes (DisplayLanguage: "zh-CN ... or en ...").
+        if (type.GetCustomAttributes(typeof(DescriptionAttribute), inherit: false) is [DescriptionAttribute own, ..])
+            return "one of: " + own.Description;
         if (type.IsEnum)
             return "one of: " + string.Join(", ", Enum.GetNames(type));
         return Type.GetTypeCode(type) switch

@@ -34,7 +34,9 @@ internal static class ReportCommand
             string html;
             try
             {
-                html = await new IndicatorReport(services.GetRequiredService<NpgsqlDataSource>()).RenderAsync(period, unit, cancellationToken);
+                var settings = ReaderSettings.Read(services);
+                html = await new IndicatorReport(services.GetRequiredService<NpgsqlDataSource>())
+                    .RenderAsync(period, unit, settings.Language, settings.Report, cancellationToken);
             }
             catch (InvalidOperationException ex)
             {

@@ -1,4 +1,5 @@
-using System.Diagnostics;
+using System.Globalization;
+using MetricsPipeline.Configuration;
 using MetricsPipeline.Reporting;
 using MetricsPipeline.Tests.Infrastructure;
 using Npgsql;
@@ -6,104 +7,123 @@ using Npgsql;
 namespace MetricsPipeline.Tests.Integration.Indicators;
 
 /// <summary>
-/// The report verb's page, rendered by headless Chromium (Debian's chromium package, installed by
-/// ops/scripts/test.sh) from the warehouse of <see cref="AnalystScenarioFixture"/>.
+/// The report verb's page from the warehouse of <see cref="AnalystScenarioFixture"/>, laid out by headless
+/// Chromium (Debian's chromium package, installed by ops/scripts/test.sh): what it says, in both languages,
+/// and what the browser measures of it.
 /// </summary>
-public sealed class ReportRenderingTests(AnalystScenarioFixture scenario) : IClassFixture<AnalystScenarioFixture>
+public sealed class ReportRenderingTests(AnalystScenarioFixture scenario, HeadlessChromium chromium)
+    : IClassFixture<AnalystScenarioFixture>, IClassFixture<HeadlessChromium>
 {
-    private static string Chromium =>
-        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException(
-            "chromium is not installed: the report tests render the page in headless Chromium. Run them through ops/scripts/test.sh, which installs it (apt-get install chromium).");
+    private string LastYear => scenario.Y1.ToString(CultureInfo.InvariantCulture);
 
-    private async Task<string> WriteReportAsync(string period)
+    private async Task<string> RenderAsync(string period, string? unit = null, DisplayLanguage? language = null)
     {
         await using var dataSource = NpgsqlDataSource.Create(scenario.ConnectionString);
-        var html = await new IndicatorReport(dataSource).RenderAsync(ReportPeriod.Parse(period), unit: null, CancellationToken.None);
-        var path = Path.Combine(Path.GetTempPath(), $"mp-report-{Guid.NewGuid():N}.html");
-        await File.WriteAllTextAsync(path, html);
-        return path;
+        return await new IndicatorReport(dataSource).RenderAsync(ReportPeriod.Parse(period), unit, language ?? DisplayLanguage.Chinese,
+            new ReportOptions(), CancellationToken.None);
     }
 
-    /// <summary>Runs Chromium headless on the file; returns its standard output and its log (standard error).</summary>
-    private static async Task<(string Output, string Log)> ChromiumAsync(string file, params string[] mode)
+    private Task<T> Eval<T>(OpenedPage page, string script) => page.EvaluateAsync<T>(script);
+
+    [Fact]
+    public async Task Report_InChinese_SaysTheTargetWasMissedInRedAndNamesCategoriesAndUnits()
     {
-        var profile = Directory.CreateTempSubdirectory("mp-chromium-").FullName;
-        try
-        {
-            var info = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                                             "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}",
-                                             "--enable-logging=stderr", "--v=0" }.Concat(mode).Append(new Uri(file).AbsoluteUri))
-                info.ArgumentList.Add(argument);
-            using var process = Process.Start(info)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            return (await stdout, await stderr);
-        }
-        finally
-        {
-            try { Directory.Delete(profile, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        await using var page = await chromium.OpenAsync(await RenderAsync(LastYear));
+
+        Assert.Equal("zh-CN", await Eval<string>(page, "document.documentElement.lang"));
+        Assert.Equal("基层负担:City(C)," + LastYear, await Eval<string>(page, "document.querySelector('h1').textContent.trim()"));
+        var formal = "document.querySelector('figure[data-category=\"document.formal\"]')";
+        Assert.StartsWith("正式文件(红头)", await Eval<string>(page, $"{formal}.querySelector('figcaption').textContent.trim()"));
+        // Last year: 110 documents against 150, a 26.7% reduction against the 30% target: missed, and red says so.
+        var summary = await Eval<string>(page, $"{formal}.querySelector('.meta').textContent");
+        Assert.Contains($"{LastYear}:110 件,基期 150 件;减幅 26.7%;目标减幅 30%", summary);
+        Assert.Equal("未达标(目标 30%)", await Eval<string>(page, $"{formal}.querySelector('.verdict').textContent"));
+        Assert.Equal("rgb(180, 35, 24)", await Eval<string>(page, $"getComputedStyle({formal}.querySelector('.verdict')).color"));
+        Assert.Empty(await Eval<string[]>(page, "[...document.querySelectorAll('.verdict-met')].map(e => e.textContent)"));
+        Assert.DoesNotContain(">ok<", await page.Page.ContentAsync());
+        Assert.Empty(page.Console);
+        Assert.Equal(0, await Eval<int>(page, "document.querySelectorAll('script').length"));
     }
 
     [Fact]
-    public async Task Report_RendersInChromiumWithChartsRankingAndSignalsAndNoScriptErrors()
+    public async Task Report_InEnglish_SaysTargetNotMet()
     {
-        var lastYear = (DateTime.Today.Year - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var file = await WriteReportAsync(lastYear);
+        await using var page = await chromium.OpenAsync(await RenderAsync(LastYear, language: DisplayLanguage.English));
 
-        var (dom, log) = await ChromiumAsync(file, "--dump-dom");
+        Assert.Equal("en", await Eval<string>(page, "document.documentElement.lang"));
+        Assert.Equal($"Reporting burden: City (C), {LastYear}", await Eval<string>(page, "document.querySelector('h1').textContent.trim()"));
+        var formal = "document.querySelector('figure[data-category=\"document.formal\"]')";
+        Assert.StartsWith("Formal documents (red-header)", await Eval<string>(page, $"{formal}.querySelector('figcaption').textContent.trim()"));
+        Assert.Contains($"{LastYear}: 110 vs base 150; reduction 26.7%; target 30%", await Eval<string>(page, $"{formal}.querySelector('.meta').textContent"));
+        Assert.Equal("target not met (30%)", await Eval<string>(page, $"{formal}.querySelector('.verdict').textContent"));
+    }
 
-        Assert.Contains($"Reporting burden: City (C), {lastYear}", dom);
-        // A trend chart per category with values: three lines (value, base, target) each.
-        Assert.Contains("<figcaption>document.formal</figcaption>", dom);
-        Assert.Contains("class=\"value\"", dom);
-        Assert.Contains("class=\"target\"", dom);
-        // Last year: 110 documents against 150, a 26.7% reduction against the 30% target.
-        Assert.Contains($"{lastYear}: 110 vs base 150; reduction 26.7%; target 30%", dom);
-        // The ranking of the townships by hours per FTE (T1 4.67, T2 1.60), drawn and tabulated.
-        Assert.Contains("<svg class=\"ranking\"", dom);
-        Assert.True(dom.IndexOf("Township One (T1)", StringComparison.Ordinal) < dom.IndexOf("Township Two (T2)", StringComparison.Ordinal));
-        Assert.Contains("4.67", dom);
-        // Nothing on the page runs a script, and Chromium logged no console error while rendering it.
-        Assert.DoesNotContain("<script", dom, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain(log.Split('\n'), line => line.Contains("CONSOLE", StringComparison.Ordinal)
-            && (line.Contains("Error", StringComparison.OrdinalIgnoreCase) || line.Contains("Uncaught", StringComparison.Ordinal)));
-        File.Delete(file);
+    [Fact]
+    public async Task Report_TrendAxes_StartAtTheFirstCoveredPeriodAndLabelSeveralTicksWithTheUnit()
+    {
+        await using var page = await chromium.OpenAsync(await RenderAsync(LastYear));
+        var chart = "document.querySelector('figure[data-category=\"document.formal\"] svg')";
+
+        // Data begin in the base year Y0: the axis holds Y0 and Y1, not eight years of which six are empty.
+        Assert.Equal([scenario.Y0.ToString(CultureInfo.InvariantCulture), LastYear],
+            await Eval<string[]>(page, $"[...{chart}.querySelectorAll('.x-tick text')].map(t => t.textContent)"));
+        var ticks = (await Eval<string[]>(page, $"[...{chart}.querySelectorAll('.y-tick text')].map(t => t.textContent)"))
+            .Select(t => decimal.Parse(t, NumberStyles.Number, CultureInfo.InvariantCulture)).ToList();
+        Assert.True(ticks.Count >= 3, $"only {ticks.Count} value ticks: {string.Join(", ", ticks)}");
+        Assert.Equal(0, ticks[0]);
+        Assert.True(ticks.Zip(ticks.Skip(1)).All(p => p.Second > p.First), "ticks increase");
+        Assert.True(ticks[^1] >= 150, $"the top tick {ticks[^1]} is below the largest value, 150");
+        Assert.Equal("单位:件", await Eval<string>(page, $"{chart}.querySelector('.y-unit').textContent"));
+    }
+
+    [Fact]
+    public async Task Report_ForTheCity_RanksTheUnitsOneLevelDown()
+    {
+        await using var page = await chromium.OpenAsync(await RenderAsync(LastYear));
+
+        Assert.Contains("县(区)", await Eval<string>(page, "document.querySelector('#ranking').textContent"));
+        Assert.Equal(["County (K)"], await Eval<string[]>(page, "[...document.querySelectorAll('.ranking-table tbody tr td:nth-child(2)')].map(t => t.textContent)"));
+    }
+
+    [Fact]
+    public async Task Report_ForACounty_RanksItsTownshipsByHoursPerFte()
+    {
+        await using var page = await chromium.OpenAsync(await RenderAsync(LastYear, unit: "K"));
+
+        // T1 4.67 h/FTE (70 documents × 60 min / 15 FTE), T2 1.60; T3 has no staff, so no per-FTE value, and comes last.
+        Assert.Equal(["Township One (T1)", "Township Two (T2)", "Township Three (T3)"],
+            await Eval<string[]>(page, "[...document.querySelectorAll('.ranking-table tbody tr td:nth-child(2)')].map(t => t.textContent)"));
+        Assert.Equal(["Township One", "Township Two"], await Eval<string[]>(page, "[...document.querySelectorAll('svg.ranking .bar-name')].map(t => t.textContent)"));
+        Assert.Equal("4.67 小时/人", await Eval<string>(page, "document.querySelector('svg.ranking .bar-value').textContent"));
+        Assert.Contains("乡镇", await Eval<string>(page, "document.querySelector('#ranking').textContent"));
     }
 
     [Fact]
     public async Task Report_ForTheLastEndedQuarter_ListsTheSignalWithItsEvidence()
     {
         var lastQuarter = DateTime.Today.AddMonths(-3);
-        var period = $"{lastQuarter.Year}-Q{(lastQuarter.Month + 2) / 3}";
-        var file = await WriteReportAsync(period);
+        await using var page = await chromium.OpenAsync(await RenderAsync($"{lastQuarter.Year}-Q{(lastQuarter.Month + 2) / 3}"));
 
-        var (dom, _) = await ChromiumAsync(file, "--dump-dom");
-
-        Assert.Contains("meetings_online", dom);
-        Assert.Contains("Village Three (V3)", dom);
-        Assert.Contains("meeting.offline/count: 10.00 -&gt; 5.00 (-50%)", dom);
-        File.Delete(file);
+        var rows = await Eval<string[]>(page, "[...document.querySelectorAll('.signals-table tbody tr')].map(r => r.textContent)");
+        Assert.Contains(rows, r => r.Contains("会议转线上未减时") && r.Contains("meetings_online") && r.Contains("Village Three (V3)")
+            && r.Contains("meeting.offline/count: 10.00 -> 5.00 (-50%)"));
+        Assert.Contains($"本期共 {rows.Length} 条信号", await Eval<string>(page, "document.querySelector('.signal-count').textContent"));
     }
 
     [Fact]
-    public async Task Report_Screenshot_IsWrittenAsAPng()
+    public async Task Report_At1400PixelsAndInPrint_HasNoHorizontalOverflowAndNoClippedLabel()
     {
-        var lastYear = (DateTime.Today.Year - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var file = await WriteReportAsync(lastYear);
-        var png = Path.Combine(Path.GetTempPath(), "mp-report-last.png");
-        File.Delete(png);
+        await using var page = await chromium.OpenAsync(await RenderAsync(LastYear, unit: "K"), width: 1400);
 
-        await ChromiumAsync(file, $"--screenshot={png}", "--window-size=1200,1400", "--hide-scrollbars");
+        Assert.True(await Eval<int>(page, "document.documentElement.scrollWidth") <= 1400, "the page scrolls sideways at 1400 px");
+        Assert.Empty(await Eval<string[]>(page, Reporting.ReportLayoutTests.TextsOutsideTheirSvg));
+        var png = await page.Page.ScreenshotAsync(new() { FullPage = true });
+        Assert.Equal(1400, Reporting.ReportLayoutTests.PngSize(png).Width);
 
-        var bytes = await File.ReadAllBytesAsync(png);
-        Assert.True(bytes.Length > 10_000, $"screenshot of {bytes.Length} bytes is too small to hold the page");
-        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes.Take(4));
-        File.Delete(file);
+        await page.Page.SetViewportSizeAsync(703, 1000);
+        await page.Page.EmulateMediaAsync(new() { Media = Microsoft.Playwright.Media.Print });
+        Assert.True(await Eval<int>(page, "document.documentElement.scrollWidth") <= 703, "the printed page is wider than A4");
+        Assert.Empty(await Eval<string[]>(page, Reporting.ReportLayoutTests.TextsOutsideTheirSvg));
     }
 
     [Theory]
@@ -115,7 +135,7 @@ public sealed class ReportRenderingTests(AnalystScenarioFixture scenario) : ICla
     {
         var period = ReportPeriod.Parse(text);
 
-        Assert.Equal((kind, DateOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture)),
+        Assert.Equal((kind, DateOnly.Parse(start, CultureInfo.InvariantCulture), DateOnly.Parse(end, CultureInfo.InvariantCulture)),
             (period.Kind, period.Start, period.End));
     }
 

@@ -128,6 +128,42 @@ public sealed class StrictConfigurationTests
         Assert.StartsWith(expected, problem);
     }
 
+    [Theory]
+    [InlineData("zh")]
+    [InlineData("cn")]
+    [InlineData("english")]
+    [InlineData("zh_CN")]
+    public void Check_LanguageNeitherZhCnNorEn_NamesTheSettingAndTheAllowedValues(string language)
+    {
+        var problem = Assert.Single(Check(Config(pipeline: $"\"Language\": \"{language}\",")));
+
+        Assert.Equal($"Pipeline:Language: '{language}' is not one of: zh-CN (Chinese, the default) or en (English)", problem);
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "zh-CN")]
+    [InlineData("zh-cn", "zh-CN")]
+    [InlineData("en", "en")]
+    [InlineData("EN", "en")]
+    public void Bind_Language_TakesBothCodesCaseInsensitively(string configured, string bound)
+    {
+        var configuration = Load(Config(pipeline: $"\"Language\": \"{configured}\","));
+        Assert.Empty(Schema.Check(configuration));
+
+        var options = configuration.GetSection("Pipeline").Get<PipelineOptions>()!;
+
+        Assert.Equal(bound, options.Language.Code);
+    }
+
+    [Fact]
+    public void Bind_NoLanguage_IsChinese()
+    {
+        var options = Load(Config()).GetSection("Pipeline").Get<PipelineOptions>()!;
+
+        Assert.Same(DisplayLanguage.Chinese, options.Language);
+        Assert.Equal(20, options.Report.TopSignals);
+    }
+
     [Fact]
     public void Check_ValueWhereASectionBelongs_AndASectionWhereAValueBelongs_AreNamed()
     {

@@ -12,8 +12,8 @@
 #                      warehouse.conn. Set it once the service logs in as a member of metrics_writer, which
 #                      may not change the schema (README, "Runbook").
 #
-# Steps: publish to /opt/metrics-pipeline, create the metrics-pipeline user, install the config dir and the
-# unit, migrate the warehouse, then daemon-reload and enable. The service is not started on a first
+# Steps: publish to /opt/metrics-pipeline, install fonts-noto-cjk (the report's Chinese), create the
+# metrics-pipeline user, install the config dir and the unit, migrate the warehouse, then daemon-reload and enable. The service is not started on a first
 # install (check the configuration first: systemctl start metrics-pipeline); on an upgrade it is restarted
 # if it was running.
 set -euo pipefail
@@ -59,6 +59,15 @@ say "publishing the worker (Release)"
 dotnet publish "$repo/src/MetricsPipeline.Worker/MetricsPipeline.Worker.csproj" -c Release -o "$stage" --nologo -v minimal
 [ -x "$stage/metrics-pipeline" ] || die "publish produced no $stage/metrics-pipeline executable"
 chmod 0755 "$stage"
+
+# --- Fonts for the report ---------------------------------------------------------------------------
+# metrics-pipeline report writes pages in Chinese (Pipeline:Language zh-CN, the default) that name Noto Sans
+# CJK first. Readers' desktops have a CJK font of their own; this machine needs one for anything it renders
+# itself (a headless browser printing the page to PDF, a screenshot). Debian's package, as test.sh installs it.
+if command -v apt-get >/dev/null && ! dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed'; then
+  say "installing fonts-noto-cjk (Chinese text of the report)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null
+fi
 
 # --- Service account ---------------------------------------------------------------------------------
 # A system user with no home and no shell: the worker needs nothing but its config and the network.

@@ -64,11 +64,18 @@ export METRICS_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Pooling=fals
 echo "PostgreSQL for tests on 127.0.0.1:$port"
 
 # --- Chromium for the report tests ---------------------------------------------------------------
-# The report verb's HTML page is rendered in headless Chromium (Debian's chromium package) and checked
-# for its text, its charts and the absence of console errors. Installed on first use.
+# The report verb's HTML page is rendered in headless Chromium (Debian's chromium package, driven through
+# Playwright with its executable path; Playwright never downloads a browser here) and checked for its text,
+# its layout at 1400 px and on A4, the fonts it draws Chinese with, and the absence of console errors.
 if ! command -v chromium >/dev/null 2>&1; then
   echo "chromium is missing; installing it for the report tests" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+# The page names Noto Sans CJK first; --no-install-recommends brings no CJK font, and without one Chinese unit
+# names render as boxes. Integration/Reporting/ReportLayoutTests asks Chromium which font drew them.
+if ! dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed'; then
+  echo "fonts-noto-cjk is missing; installing it for the report tests" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null
 fi
 # --------------------------------------------------------------------------------------------------
 

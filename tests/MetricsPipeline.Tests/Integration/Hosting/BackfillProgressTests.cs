@@ -76,7 +76,7 @@ public sealed partial class BackfillProgressTests(ITestOutputHelper output)
         Assert.Contains("indicator refresh", terminal);
         Assert.DoesNotContain("window county-oa/", terminal); // no plain lines
         Assert.DoesNotContain("Loaded county-oa/documents", terminal); // the information log was held (dropped)
-        Assert.Contains("Run summary", terminal);
+        Assert.Contains("运行汇总", terminal);
     }
 
     private static async Task<PipelineHarness> SeededAsync(string name)

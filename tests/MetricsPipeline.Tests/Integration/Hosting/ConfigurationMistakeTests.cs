@@ -71,6 +71,7 @@ public sealed class ConfigurationMistakeTests
         Assert.Contains("Pipeline:Sources:1:QueryTimeout: '10 minutes' is not a duration", output);
         Assert.Contains("Pipeline:Sources:1:Streams:1:RequireDoneMarker: 'yes' is not true or false", output);
         Assert.DoesNotContain("source(s) succeeded", output);
+        Assert.DoesNotContain("个数据源全部成功", output);
         await AssertNothingRanAsync(h, output);
     }
 

@@ -48,7 +48,7 @@ public sealed class SecretLeakTests
         (exit, text) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(2), "status", "--config", config);
         outputs.Add(("status", text));
         Assert.True(exit == 0, text);
-        Assert.Contains("Indicator refresh: current (no load waiting)", text);
+        Assert.Contains("指标刷新:已是最新(无待处理的加载)", text);
         text = await ServeUntilAsync(config, o => o.Contains("[71102]") && o.Contains("Failed to connect"));
         outputs.Add(("serve with failing sources", text));
         Assert.True(text.Contains("[71102]") && text.Contains("Failed to connect"), "serve ran no failing window:\n" + text);

@@ -1,3 +1,4 @@
+using MetricsPipeline.Configuration;
 using MetricsPipeline.Tests.Infrastructure;
 using MetricsPipeline.Warehouse;
 using Npgsql;
@@ -38,8 +39,8 @@ public sealed class SourceFreshnessTests
         var config = WorkerProcess.WriteConfig(h.Directory, h.Warehouse, h.Options);
         var (exitCode, status) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(1), "status", "--config", config);
         Assert.True(exitCode == 0, status);
-        Assert.Contains(status.Split('\n'), l => l.Contains("county-oa") && l.Contains("fresh") && !l.Contains("STALE"));
-        Assert.Contains(status.Split('\n'), l => l.Contains("grid-app") && l.Contains("STALE") && l.Contains("never pulled"));
+        Assert.Contains(status.Split('\n'), l => l.Contains("county-oa") && l.Contains("新鲜") && !l.Contains("过期"));
+        Assert.Contains(status.Split('\n'), l => l.Contains("grid-app") && l.Contains("过期") && l.Contains("从未拉取"));
 
         // No pull for 7 hours: older than the 6 hours county-oa may be.
         Assert.True(await h.ScalarAsync<long>(
@@ -47,8 +48,12 @@ public sealed class SourceFreshnessTests
         oa = (await queries.SourcesAsync(CancellationToken.None)).Single(s => s.Source == "county-oa");
         Assert.True(oa.Stale);
         Assert.InRange(oa.Lag!.Value, TimeSpan.FromHours(7), TimeSpan.FromHours(7.1));
+        // The same table in English (Pipeline:Language en).
+        h.Options.Language = DisplayLanguage.English;
+        config = WorkerProcess.WriteConfig(h.Directory, h.Warehouse, h.Options);
         (exitCode, status) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(1), "status", "--config", config);
         Assert.True(exitCode == 0, status);
         Assert.Contains(status.Split('\n'), l => l.Contains("county-oa") && l.Contains("STALE"));
+        Assert.Contains(status.Split('\n'), l => l.Contains("grid-app") && l.Contains("STALE") && l.Contains("never pulled"));
     }
 }

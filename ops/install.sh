@@ -13,9 +13,9 @@
 #                      may not change the schema (README, "Runbook").
 #
 # Steps: publish to /opt/metrics-pipeline, install fonts-noto-cjk (the report's Chinese), create the
-# metrics-pipeline user, install the config dir and the unit, migrate the warehouse, then daemon-reload and enable. The service is not started on a first
-# install (check the configuration first: systemctl start metrics-pipeline); on an upgrade it is restarted
-# if it was running.
+# metrics-pipeline user, install the config dir and the unit, migrate the warehouse, then daemon-reload and
+# enable. The service is not started on a first install (check the configuration first: systemctl start
+# metrics-pipeline); on an upgrade it is restarted if it was running.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -41,6 +41,6 @@ public sealed class CheckinsGenerator(SampleSettings settings, IReadOnlyList<Org
     {
         var unit = _picker.Pick(rng, Stats);
         Stats.Rows++;
-        return new CheckinRow(unit.Code, photo ? "PHOTO" : "CHECKIN", day.ToDateTime(TimeOnly.MinValue) + LocalTime.CheckIn(rng, photo));
+        return new CheckinRow(unit.Code, photo ? DepartmentCodes.PhotoUpload : DepartmentCodes.CheckIn, day.ToDateTime(TimeOnly.MinValue) + LocalTime.CheckIn(rng, photo));
     }
 }

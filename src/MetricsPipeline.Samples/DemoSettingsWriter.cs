@@ -58,7 +58,7 @@ public static class DemoSettingsWriter
             Name = "documents", Table = "oa.documents", Where = "deleted = false",
             Timestamp = "issued_at", TimestampKind = "utc", Unit = "unit_code", Code = "doc_kind",
             Measures = new() { ["count"] = "*", ["pages"] = "pages" },
-            Categories = new() { ["RED"] = "document.formal", ["WHITE"] = "document.informal" },
+            Categories = new() { [DepartmentCodes.FormalDocument] = "document.formal", [DepartmentCodes.InformalDocument] = "document.informal" },
         },
         new StreamOptions
         {
@@ -74,7 +74,7 @@ public static class DemoSettingsWriter
             Name = "checkins", Table = "checkins",
             Timestamp = "checked_at", TimestampKind = "local", Unit = "unit_code", Code = "kind",
             Measures = new() { ["count"] = "*" },
-            Categories = new() { ["CHECKIN"] = "check_in", ["PHOTO"] = "check_in" },
+            Categories = new() { [DepartmentCodes.CheckIn] = "check_in", [DepartmentCodes.PhotoUpload] = "check_in" },
         },
         new StreamOptions
         {

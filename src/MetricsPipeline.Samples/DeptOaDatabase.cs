@@ -20,7 +20,7 @@ public sealed class DeptOaDatabase(SampleSettings settings)
             pages      integer     NULL,
             deleted    boolean     NOT NULL DEFAULT false
         );
-        COMMENT ON COLUMN oa.documents.doc_kind IS 'RED formal (红头), WHITE informal (白头); GREEN appears from 2025-10 and is unmapped on purpose.';
+        COMMENT ON COLUMN oa.documents.doc_kind IS '红头文件 formal (red-header), 白头通知 informal (white-header); 会议纪要 appears from 2025-10 and is unmapped on purpose.';
         CREATE TABLE oa.meetings (
             id          bigserial PRIMARY KEY,
             unit_code   text      NULL,

@@ -5,9 +5,9 @@ public sealed record DocumentRow(string? UnitCode, string DocKind, DateTime Issu
 
 /// <summary>
 /// Documents received by each unit from the OA system. Totals fall ~30% from 2024 to 2026, but formal
-/// (RED) ones fall faster while informal (WHITE) ones rise a little — the relabelling hint (红头变白头) —
+/// (红头文件) ones fall faster while informal (白头通知) ones rise a little — the relabelling hint (红头变白头) —
 /// and formal documents grow longer (多文合一). From October 2025 the department starts using a new code,
-/// GREEN, which the demo configuration does not map.
+/// 会议纪要, which the demo configuration does not map.
 /// </summary>
 public sealed class DocumentsGenerator(SampleSettings settings, IReadOnlyList<OrgUnit> units)
 {
@@ -50,13 +50,13 @@ public sealed class DocumentsGenerator(SampleSettings settings, IReadOnlyList<Or
     private DocumentRow Row(Random rng, DateOnly day, bool formal)
     {
         var unit = _picker.Pick(rng, Stats);
-        var kind = formal ? "RED" : "WHITE";
-        if (day >= GreenFrom && rng.Chance(GreenShare)) { kind = "GREEN"; Stats.Unmapped++; }
+        var kind = formal ? DepartmentCodes.FormalDocument : DepartmentCodes.InformalDocument;
+        if (day >= GreenFrom && rng.Chance(GreenShare)) { kind = DepartmentCodes.UnmappedDocument; Stats.Unmapped++; }
 
         int? pages = kind switch
         {
-            "RED" => Math.Max(1, (int)Math.Round(FormalPages(day) * (1 + 0.45 * rng.NextGaussian()))),
-            "WHITE" => rng.Between(1, 3),
+            DepartmentCodes.FormalDocument => Math.Max(1, (int)Math.Round(FormalPages(day) * (1 + 0.45 * rng.NextGaussian()))),
+            DepartmentCodes.InformalDocument => rng.Between(1, 3),
             _ => rng.Between(1, 6),
         };
         if (rng.Chance(NullPagesShare)) pages = null;

@@ -13,7 +13,7 @@ public sealed class GridDatabase(SampleSettings settings)
         CREATE TABLE checkins (
             id          INTEGER PRIMARY KEY,
             unit_code   TEXT NULL,
-            kind        TEXT NOT NULL,      -- CHECKIN, PHOTO
+            kind        TEXT NOT NULL,      -- 定位打卡 (check-in), 拍照上传 (photo upload)
             checked_at  TEXT NOT NULL       -- naive Beijing wall time 'yyyy-MM-dd HH:mm:ss'
         );
         CREATE TABLE forms (

@@ -25,19 +25,19 @@ public static class OrgTree
         var units = new List<OrgUnit>();
         double Activity() => 0.6 + rng.NextDouble();
 
-        units.Add(new OrgUnit("C01", names.Next("Shi"), null, OrgLevel.City, 2000, Activity()));
+        units.Add(new OrgUnit("C01", names.Next("市"), null, OrgLevel.City, 2000, Activity()));
         for (var k = 1; k <= Counties; k++)
         {
             var county = $"K{k:00}";
-            units.Add(new OrgUnit(county, names.Next("Xian"), "C01", OrgLevel.County, rng.Between(300, 600), Activity()));
+            units.Add(new OrgUnit(county, names.Next("县"), "C01", OrgLevel.County, rng.Between(300, 600), Activity()));
             for (var t = 1; t <= TownshipsPerCounty; t++)
             {
                 var township = $"T{k:00}{t:00}";
-                // Towns (Zhen) outnumber townships (Xiang) in most counties today.
-                var suffix = rng.Chance(0.65) ? "Zhen" : "Xiang";
+                // Towns (镇) outnumber townships (乡) in most counties today.
+                var suffix = rng.Chance(0.65) ? "镇" : "乡";
                 units.Add(new OrgUnit(township, names.Next(suffix), county, OrgLevel.Township, rng.Between(40, 90), Activity()));
                 for (var v = 1; v <= VillagesPerTownship; v++)
-                    units.Add(new OrgUnit($"V{k:00}{t:00}{v:00}", names.Next("Cun"), township, OrgLevel.Village, rng.Between(5, 12), Activity()));
+                    units.Add(new OrgUnit($"V{k:00}{t:00}{v:00}", names.Next("村"), township, OrgLevel.Village, rng.Between(5, 12), Activity()));
             }
         }
         return units;

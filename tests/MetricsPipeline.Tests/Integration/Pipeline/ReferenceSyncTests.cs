@@ -26,6 +26,32 @@ public sealed class ReferenceSyncTests
     }
 
     [Fact]
+    public async Task RunOnce_ConfiguredCategoryLabels_ReachTheWarehouseAndTheIndicatorViews()
+    {
+        await using var h = await PipelineHarness.CreateAsync("refsync_labels");
+        h.Options.Categories =
+        [
+            new CategoryOptions { Name = "document.notice", Kind = "flow", Description = "Notices in chat groups", LabelZh = "群内通知", LabelEn = "Chat-group notices" },
+            new CategoryOptions { Name = "document.memo", Kind = "flow", Description = "Memos" },
+        ];
+
+        await h.RunOnceAsync("county-oa");
+
+        Assert.Equal(("群内通知", "Chat-group notices"), (await h.QueryAsync<(string, string)>(
+            "SELECT label_zh, label_en FROM ref.categories WHERE category = 'document.notice'")).Single());
+        // Without labels the code stands in for both: it invents no translation.
+        Assert.Equal(("document.memo", "document.memo"), (await h.QueryAsync<(string, string)>(
+            "SELECT label_zh, label_en FROM ref.categories WHERE category = 'document.memo'")).Single());
+        Assert.Equal(("正式文件(红头)", "Formal documents (red-header)"), (await h.QueryAsync<(string, string)>(
+            "SELECT label_zh, label_en FROM ref.categories WHERE category = 'document.formal'")).Single());
+        Assert.Equal(6, await h.ScalarAsync<long>("SELECT count(*) FROM ref.statuses WHERE label_zh <> '' AND label_en <> '' AND description <> ''"));
+
+        h.Options.Categories[0].LabelZh = "工作群通知";
+        await h.RunOnceAsync("county-oa");
+        Assert.Equal("工作群通知", await h.ScalarAsync<string>("SELECT label_zh FROM ref.categories WHERE category = 'document.notice'"));
+    }
+
+    [Fact]
     public async Task RunOnce_ProvinceRootedOrgFile_LoadsAndRollsUpToTheProvince()
     {
         await using var h = await PipelineHarness.CreateAsync("refsync_prov");

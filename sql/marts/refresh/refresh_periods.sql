@@ -183,8 +183,10 @@ BEGIN
         GROUP BY category, day
         HAVING bool_and(covered)
     ),
-    -- The facts of the touched weeks and months. Flows also yield the two cost-model basis measures:
-    -- the stream's own time where it reports one, else its events.
+    -- The facts of the touched weeks and months. Flows also yield the cost-model basis of streams that
+    -- report their own time: that time, and their events (scm_timed_count). The events of the other streams,
+    -- priced at the tariff (scm_items), are count - scm_timed_count: marts.period_values derives them (V35),
+    -- so the common case (no stream of the category reports time) stores nothing twice.
     leaf_facts AS (
         SELECT f.unit_code, f.category, x.measure, x.value, cat.kind = 'stock' AS stock,
                date_trunc('week', f.day::timestamp)::date AS week_start,
@@ -197,7 +199,7 @@ BEGIN
         CROSS JOIN LATERAL (VALUES
             (f.measure, f.value),
             ('scm_own_minutes', CASE WHEN cat.kind = 'flow' AND f.measure = st.time_measure THEN f.value END),
-            ('scm_items',       CASE WHEN cat.kind = 'flow' AND f.measure = 'count' AND st.time_measure IS NULL THEN f.value END)
+            ('scm_timed_count', CASE WHEN cat.kind = 'flow' AND f.measure = 'count' AND st.time_measure IS NOT NULL THEN f.value END)
         ) AS x(measure, value)
         WHERE f.category = ANY (p_categories)
           AND f.day BETWEEN v_leaf_from AND v_leaf_to

@@ -1,3 +1,4 @@
+using System.Transactions;
 using EvolveDb;
 using EvolveDb.Migration;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,17 @@ namespace MetricsPipeline.Warehouse;
 public sealed class WarehouseMigrator(NpgsqlDataSource warehouse, ILogger<WarehouseMigrator> logger)
 {
     public const string ResourcePrefix = "MetricsPipeline.Migrations.";
+
+    /// <summary>How long one migrate may run in its single transaction (one-time moves over large warehouses).</summary>
+    internal static readonly TimeSpan MigrationTimeout = TimeSpan.FromHours(6);
+
+    static WarehouseMigrator()
+    {
+        // System.Transactions caps every ambient transaction at TransactionManager.MaximumTimeout (10 min by
+        // default), silently shortening the timeout Evolve asks for.
+        if (TransactionManager.MaximumTimeout < MigrationTimeout)
+            TransactionManager.MaximumTimeout = MigrationTimeout;
+    }
 
     public Task<MigrationResult> MigrateAsync(CancellationToken cancellationToken) =>
         RunAsync(targetVersion: null, cancellationToken);
@@ -41,6 +53,10 @@ public sealed class WarehouseMigrator(NpgsqlDataSource warehouse, ILogger<Wareho
             // No placeholders: the files are plain SQL, and PL/pgSQL may contain ${...}-like text.
             PlaceholderPrefix = "${mp:",
             CommandTimeout = 3600,
+            // CommitAll runs everything in one ambient transaction, which Evolve aborts after 60 s by default: a
+            // one-time move over a large warehouse (V32, V35: millions of mart rows) then failed with "current
+            // transaction is aborted" and nothing said why. Migrations take the time they take.
+            AmbientTransactionTimeout = MigrationTimeout,
             // One transaction for everything: a failed layer file leaves the warehouse as it was, and
             // readers never see the moment between the layer's drop and its re-creation.
             TransactionMode = EvolveDb.Configuration.TransactionKind.CommitAll,

@@ -56,7 +56,7 @@ public sealed class WarehouseMigrator(NpgsqlDataSource warehouse, ILogger<Wareho
             // CommitAll runs everything in one ambient transaction, which Evolve aborts after 60 s by default: a
             // one-time move over a large warehouse (V32, V35: millions of mart rows) then failed with "current
             // transaction is aborted" and nothing said why. Migrations take the time they take.
-            AmbientTransactionTimeout = MigrationTimeout,
+            AmbientTransactionTimeout = (int)MigrationTimeout.TotalSeconds,
             // One transaction for everything: a failed layer file leaves the warehouse as it was, and
             // readers never see the moment between the layer's drop and its re-creation.
             TransactionMode = EvolveDb.Configuration.TransactionKind.CommitAll,

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Transactions;
 using EvolveDb;
 using EvolveDb.Migration;
@@ -11,7 +12,8 @@ namespace MetricsPipeline.Warehouse;
 /// layer (<see cref="SqlLayer"/>: every view and function, one file each) as repeatable migrations, all
 /// embedded in this assembly, with Evolve, in one transaction. Evolve takes a PostgreSQL advisory lock
 /// (cluster mode), so two processes migrating at once are safe, and it validates the checksum of every
-/// applied versioned file, refusing to go on when one was edited.
+/// applied versioned file, refusing to go on when one was edited (files rewritten after their release are
+/// recognised by <see cref="RewrittenMigrations"/>).
 /// </summary>
 public sealed class WarehouseMigrator(NpgsqlDataSource warehouse, ILogger<WarehouseMigrator> logger)
 {
@@ -28,23 +30,27 @@ public sealed class WarehouseMigrator(NpgsqlDataSource warehouse, ILogger<Wareho
             TransactionManager.MaximumTimeout = MigrationTimeout;
     }
 
-    public Task<MigrationResult> MigrateAsync(CancellationToken cancellationToken) =>
-        RunAsync(targetVersion: null, cancellationToken);
-
-    /// <summary>
-    /// Applies the versioned migrations up to <paramref name="targetVersion"/> and not the layer: the warehouse
-    /// as an older release left it. For upgrade tests.
-    /// </summary>
-    internal Task<MigrationResult> MigrateVersionedOnlyAsync(string targetVersion, CancellationToken cancellationToken) =>
-        RunAsync(targetVersion, cancellationToken);
-
-    private async Task<MigrationResult> RunAsync(string? targetVersion, CancellationToken cancellationToken)
+    public async Task<MigrationResult> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
-        var evolve = new Evolve(connection, message => MigrationLog.EvolveMessage(logger, message), EvolveDb.Dialect.DBMS.PostgreSQL)
+        var evolve = CreateEvolve(connection, logger);
+        var assembly = typeof(WarehouseMigrator).Assembly;
+        evolve.EmbeddedResourceAssemblies = [assembly];
+        evolve.EmbeddedResourceFilters = [ResourcePrefix];
+        evolve.MigrationLoader = new LayeredMigrationLoader(
+            new EmbeddedResourceMigrationLoader(evolve), RewrittenMigrations.Load(assembly), SqlLayer.Load(assembly));
+        // Evolve is synchronous; keep it off the caller's thread.
+        await Task.Run(evolve.Migrate, cancellationToken);
+        return new MigrationResult(evolve.NbMigration, evolve.AppliedMigrations.ToList());
+    }
+
+    /// <summary>
+    /// Evolve as migrate configures it, without its migrations: where the history lives, locking, transactions.
+    /// Upgrade tests use it to build a warehouse from an older release's files.
+    /// </summary>
+    internal static Evolve CreateEvolve(DbConnection connection, ILogger logger) =>
+        new(connection, message => MigrationLog.EvolveMessage(logger, message), EvolveDb.Dialect.DBMS.PostgreSQL)
         {
-            EmbeddedResourceAssemblies = [typeof(WarehouseMigrator).Assembly],
-            EmbeddedResourceFilters = [ResourcePrefix],
             MetadataTableSchema = "ops",
             MetadataTableName = "schema_changelog",
             EnableClusterMode = true,
@@ -61,14 +67,6 @@ public sealed class WarehouseMigrator(NpgsqlDataSource warehouse, ILogger<Wareho
             // readers never see the moment between the layer's drop and its re-creation.
             TransactionMode = EvolveDb.Configuration.TransactionKind.CommitAll,
         };
-        if (targetVersion is null)
-            evolve.MigrationLoader = new LayeredMigrationLoader(new EmbeddedResourceMigrationLoader(evolve), SqlLayer.Load(typeof(WarehouseMigrator).Assembly));
-        else
-            evolve.TargetVersion = new EvolveDb.Migration.MigrationVersion(targetVersion);
-        // Evolve is synchronous; keep it off the caller's thread.
-        await Task.Run(evolve.Migrate, cancellationToken);
-        return new MigrationResult(evolve.NbMigration, evolve.AppliedMigrations.ToList());
-    }
 }
 
 public sealed record MigrationResult(int Applied, IReadOnlyList<string> AppliedFiles);

@@ -71,5 +71,5 @@ BEGIN
 END;
 $fn$;
 
-COMMENT ON FUNCTION marts.refresh_queued() IS 'Drains ops.indicator_refresh_queue: takes the refresh lock, removes every queued row, merges overlapping or adjacent day ranges and runs marts.refresh_periods once per merged range for the union of its categories. Returns one row per refreshed range (days, categories, number of loads merged). Run by run-once and backfill at the end of a run and by the service every Pipeline:Indicators:RefreshInterval; safe to run by hand (SELECT * FROM marts.refresh_queued()).';
+COMMENT ON FUNCTION marts.refresh_queued() IS 'Drains ops.indicator_refresh_queue: takes the refresh lock, removes every queued row, merges overlapping or adjacent day ranges and runs marts.refresh_periods once per merged range for the union of its categories. Returns one row per refreshed range: day_from and day_to (local days), categories, loads (number of queued loads merged). Run by run-once and backfill at the end of a run and by the service every Pipeline:Indicators:RefreshInterval; safe to run by hand (SELECT * FROM marts.refresh_queued()).';
 GRANT EXECUTE ON FUNCTION marts.refresh_queued() TO metrics_writer;

@@ -87,3 +87,9 @@ COMMENT ON COLUMN ops.windows.started_at IS 'UTC start of the window''s first at
 COMMENT ON COLUMN ops.windows.finished_at IS 'UTC end of the window (commit, or the failure after the rollback).';
 COMMENT ON COLUMN ops.windows.status IS 'succeeded (its data committed) or failed (rolled back; error says why).';
 COMMENT ON COLUMN ops.windows.error IS 'Why the window failed, naming source, stream and cause (sanitised, at most 1,000 characters); NULL when it succeeded.';
+
+-- Table comments that did not state their grain ("Grain: ..." is what a reader looks for first).
+COMMENT ON TABLE marts.period_sums IS 'Stored values of the periods in which a series has facts. Grain: one row per unit x category x measure x period (ISO week, month, quarter, year) with at least one fact in the unit''s subtree. marts.period_values adds the zeros and NULLs of the other covered periods on read.';
+COMMENT ON TABLE ops.runs IS 'Pipeline runs. Grain: one row per run of one source (scheduled fire, run-once or backfill).';
+COMMENT ON TABLE ops.windows IS 'The ledger of loads. Grain: one row per load attempt of a (source, stream, day range), or of one dropped file for files streams.';
+COMMENT ON TABLE ref.indicator_settings IS 'Indicator settings from configuration. Grain: one row per setting (key): base_period (a calendar year), coverage_threshold (0..1), working_hours_per_fte_year (hours one FTE works in a year; default 2000 = 250 days x 8 h; a quarter is 1/4 of it, a month 1/12, an ISO week 1/52).';

@@ -154,7 +154,7 @@ public sealed class YearToDateTests(YearToDateScenarioFixture scenario) : IClass
         // Yesterday's level: V1's 2 (and V2's 4 when yesterday is 1 January); the base: 3 on its last day.
         var expectedLevel = n == 1 ? 6m : 2m;
         Assert.Equal((expectedLevel, 3m, "ok"), (level.Value, level.BaseValue, level.Status));
-        Assert.Equal(1 - expectedLevel / 3m, level.Reduction);
+        Assert.Equal(Math.Round(1 - expectedLevel / 3m, 10), Math.Round(level.Reduction!.Value, 10));
         // Mean over the n complete days: (2n + 4) / n against 3.
         Assert.Equal(Math.Round((2m * n + 4) / n, 10), Math.Round(mean.Value!.Value, 10));
         Assert.Equal(3m, mean.BaseValue);
@@ -169,7 +169,8 @@ public sealed class YearToDateTests(YearToDateScenarioFixture scenario) : IClass
 
         // insp/register missed 1 January of this year: (n - 1) / n < 0.999.
         var inspections = One(rows, "inspection.onsite");
-        Assert.Equal(("insufficient_coverage", (decimal?)null, new[] { "insp/register" }), (inspections.Status, inspections.Reduction, inspections.MissingStreams));
+        Assert.Equal(("insufficient_coverage", (decimal?)null), (inspections.Status, inspections.Reduction));
+        Assert.Equal(["insp/register"], inspections.MissingStreams);
         Assert.Equal(Math.Round((n - 1m) / n, 10), Math.Round(inspections.Coverage!.Value, 10));
         Assert.Equal(5m, inspections.BaseValue);
         // meet/rooms starts this year: nothing was expected in the base span.

@@ -50,4 +50,5 @@ INSERT INTO ref.statuses (code, label_zh, label_en, description) VALUES
     ('base_zero',             '基期为零',     'base is zero',          'The base value is 0, so a reduction is undefined.'),
     ('no_tariff',             '无工时标准',   'no tariff',             'No Standard Cost Model tariff applies to the category, so its burden hours are unknown.');
 
-GRANT SELECT ON ref.statuses TO metrics_analyst, metrics_dashboard, metrics_writer;
+-- Analysts read the labels here too; dashboards read them through the marts views (they have no USAGE on ref, V43).
+GRANT SELECT ON ref.statuses TO metrics_analyst, metrics_writer;

@@ -26,5 +26,5 @@ BEGIN
 END;
 $fn$;
 
-COMMENT ON FUNCTION marts.refresh_context() IS 'The reason and load window a refresh records in restatement history: the settings metrics.refresh_reason and metrics.refresh_window_id (set by marts.refresh_queued), else the last ops.windows row written by the calling transaction, else "manual refresh".';
+COMMENT ON FUNCTION marts.refresh_context() IS 'Returns reason (text) and window_id (ops.windows row, may be NULL): why a refresh changes values and which load, as restatement history records them. Sources: the settings metrics.refresh_reason and metrics.refresh_window_id (set by marts.refresh_queued), else the last ops.windows row written by the calling transaction, else "manual refresh".';
 GRANT EXECUTE ON FUNCTION marts.refresh_context() TO metrics_writer;

@@ -31,8 +31,7 @@ BEGIN
     -- The refresh lock of marts.refresh_periods: one refresh at a time.
     PERFORM pg_advisory_xact_lock(469786326131);
 
-    IF EXISTS (SELECT * FROM marts.org_closure() EXCEPT SELECT * FROM marts.unit_tree)
-       OR EXISTS (SELECT * FROM marts.unit_tree EXCEPT SELECT * FROM marts.org_closure()) THEN
+    IF NOT marts.unit_tree_is_current() THEN
         PERFORM marts.refresh_periods(p_from, p_to, p_categories);
         RETURN;
     END IF;
@@ -44,16 +43,7 @@ BEGIN
     SELECT min(period_start), max(period_end) INTO v_leaf_from, v_leaf_to
     FROM refresh_touched WHERE period_kind IN ('week', 'month');
 
-    DROP TABLE IF EXISTS pg_temp.delta_taken;
-    CREATE TEMP TABLE delta_taken (
-        source     text    NOT NULL,
-        stream     text    NOT NULL,
-        day        date    NOT NULL,
-        unit_code  text    NOT NULL,
-        category   text    NOT NULL,
-        measure    text    NOT NULL,
-        delta      numeric NOT NULL
-    ) ON COMMIT DROP;
+    PERFORM marts.create_delta_taken();
     PERFORM 'PRAGMA:TABLE: delta_taken (source text, stream text, day date, unit_code text, category text, measure text, delta numeric)';
     -- The same days a full refresh of the range would read (so nothing in them is left for it); a change a
     -- load commits after this statement stays queued for the next round.

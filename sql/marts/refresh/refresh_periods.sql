@@ -29,8 +29,7 @@ BEGIN
 
     -- The org tree as ref.units has it now. When it changed, every period of the touched years rolls up
     -- differently: recompute the years whole (weeks and months from facts, quarters and years from them).
-    IF EXISTS (SELECT * FROM marts.org_closure() EXCEPT SELECT * FROM marts.unit_tree)
-       OR EXISTS (SELECT * FROM marts.unit_tree EXCEPT SELECT * FROM marts.org_closure()) THEN
+    IF NOT marts.unit_tree_is_current() THEN
         DELETE FROM marts.unit_tree;
         INSERT INTO marts.unit_tree SELECT * FROM marts.org_closure();
         p_from := date_trunc('year', p_from::timestamp)::date;
@@ -43,7 +42,7 @@ BEGIN
 
     -- Work tables of this call; a second call in the same transaction starts afresh. Each is declared to
     -- plpgsql_check by a PRAGMA string after its creation (a PERFORM of a constant: nothing at run time).
-    DROP TABLE IF EXISTS pg_temp.delta_taken, pg_temp.refresh_leaf, pg_temp.refresh_rolled, pg_temp.refresh_new, pg_temp.refresh_old,
+    DROP TABLE IF EXISTS pg_temp.refresh_leaf, pg_temp.refresh_rolled, pg_temp.refresh_new, pg_temp.refresh_old,
                          pg_temp.refresh_published, pg_temp.refresh_published_old;
 
     PERFORM marts.refresh_coverage_compute(p_from, p_to, p_categories);
@@ -89,15 +88,7 @@ BEGIN
         end_level     numeric NULL
     ) ON COMMIT DROP;
     PERFORM 'PRAGMA:TABLE: refresh_leaf (unit_code text, category text, measure text, period_kind text, period_start date, total numeric, level_sum numeric, end_level numeric)';
-    CREATE TEMP TABLE delta_taken (
-        source     text    NOT NULL,
-        stream     text    NOT NULL,
-        day        date    NOT NULL,
-        unit_code  text    NOT NULL,
-        category   text    NOT NULL,
-        measure    text    NOT NULL,
-        delta      numeric NOT NULL
-    ) ON COMMIT DROP;
+    PERFORM marts.create_delta_taken();
     PERFORM 'PRAGMA:TABLE: delta_taken (source text, stream text, day date, unit_code text, category text, measure text, delta numeric)';
     WITH
     -- The changes loads recorded for the days read here (ops.fact_deltas, V36) are in these facts, so

@@ -16,13 +16,13 @@ RETURNS double precision
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 AS $fn$
 DECLARE
-    v_a      bigint := round(p_after);
-    v_n      bigint := round(p_after) + round(p_before);
+    v_a      bigint := round(p_after)::bigint;
+    v_n      bigint := (round(p_after) + round(p_before))::bigint;
     v_share  double precision;
     v_upper  boolean;
     v_ln_first double precision;
-    v_rel    double precision := 1;
-    v_sum    double precision := 1;
+    v_rel    double precision := 1::double precision;
+    v_sum    double precision := 1::double precision;
     v_k      bigint;
     v_x      double precision;
     v_r      double precision;
@@ -35,7 +35,7 @@ BEGIN
         RAISE EXCEPTION 'poisson_change_p: exposures must be > 0 (after %, before %)', p_exposure_after, p_exposure_before;
     END IF;
     IF v_n = 0 THEN
-        RETURN 1;
+        RETURN 1::double precision;
     END IF;
     v_share := (p_exposure_after / (p_exposure_after + p_exposure_before))::double precision;
     v_upper := v_a >= v_n * v_share;
@@ -65,7 +65,7 @@ BEGIN
     END IF;
 
     -- Large n: continuity-corrected count, signed root of the binomial deviance, normal tail.
-    v_x := CASE WHEN v_upper THEN v_a - 0.5 ELSE v_a + 0.5 END;
+    v_x := (CASE WHEN v_upper THEN v_a - 0.5 ELSE v_a + 0.5 END)::double precision;
     v_r := sqrt(greatest(0.0, 2 * (CASE WHEN v_x > 0 THEN v_x * ln(v_x / (v_n * v_share)) ELSE 0 END
                                   + CASE WHEN v_n - v_x > 0 THEN (v_n - v_x) * ln((v_n - v_x) / (v_n * (1 - v_share))) ELSE 0 END)));
     -- The corrected count on the far side of the mean means the tail holds more than half.

@@ -394,8 +394,9 @@ BEGIN
     -- Document cascade (层层加码 from documents alone): per parent and quarter, the documents its active
     -- children receive themselves (own counts, every document.* category) per child per document the parent
     -- receives itself, against the same-level peers' pooled ratio and against the unit's ratio a year
-    -- earlier. Tests: children's documents against parent's x children x peer ratio; and against a year
-    -- earlier with the parent's documents x children as exposure. Fires on either comparison.
+    -- earlier. Tests: children's documents against the parent's x children x peer ratio (given their sum,
+    -- the children's share is binomial); and against a year earlier, the parent's share of parent + children
+    -- documents now against then. Fires on either comparison.
     -- -----------------------------------------------------------------------------------------------
     INSERT INTO signal_cand (signal, unit_code, scope, period_kind, period_start, period_end, p_value, effect, summary, evidence)
     WITH
@@ -457,8 +458,11 @@ BEGIN
     tested AS (
         SELECT c.*,
                CASE WHEN c.above_peers THEN marts.poisson_change_p(c.child_docs, c.parent_docs, c.children * c.peer_ratio, 1) END AS p_peers,
-               CASE WHEN c.above_year THEN marts.poisson_change_p(c.child_docs, c.child_docs_b, c.children * c.parent_docs,
-                                                                  c.children_b * c.parent_docs_b) END AS p_year
+               -- The 2x2 table (parent, children) x (now, a year earlier), tested on its smaller column: the
+               -- parent's share of the documents fell. Both counts are random; a test that took the parent's
+               -- count as a fixed exposure would call every dip in it a cascade.
+               CASE WHEN c.above_year THEN marts.poisson_change_p(c.parent_docs, c.parent_docs_b, c.parent_docs + c.child_docs,
+                                                                  c.parent_docs_b + c.child_docs_b) END AS p_year
         FROM cand c
         WHERE c.above_peers OR c.above_year
     ),
@@ -663,8 +667,10 @@ BEGIN
     -- period) and the child's change is not significantly beyond the change of the rest of the parent's
     -- subtree (the parent's subtree minus the child's) in the signal's direction: given the rest's
     -- before/after ratio as exposure, poisson_change_p(child after, child before) > p_max, or the child moved
-    -- less than the rest. Then the child adds nothing an analyst acting on the parent would not see. A child
-    -- that moved significantly more stands on its own (its own relabelling under a parent that repeats it).
+    -- less than the rest, or the rest is empty (the child's series is all of the parent's). Then the child adds
+    -- nothing an analyst acting on the parent would not see (and finds under it). A child that moved
+    -- significantly more stands on its own (its own relabelling under a parent that echoes it). Where the
+    -- rest has the series in only one of the two periods nothing is grouped: no ratio to compare with.
     -- -----------------------------------------------------------------------------------------------
     UPDATE signal_new c SET grouped = true
     FROM (
@@ -683,9 +689,10 @@ BEGIN
     CROSS JOIN (SELECT signal, value AS p_max FROM ref.signal_thresholds WHERE key = 'p_max') t
     WHERE (c.signal, c.unit_code, c.period_kind, c.period_start) = (g.signal, g.unit_code, g.period_kind, g.period_start)
       AND c.category IS NOT DISTINCT FROM g.category AND t.signal = g.signal
-      AND g.rest_before > 0 AND g.rest_after > 0 AND g.main_before > 0
-      AND NOT (g.main_dir * (g.main_after / g.main_before - g.rest_after / g.rest_before) > 0
-               AND marts.poisson_change_p(g.main_after, g.main_before, g.rest_after, g.rest_before) <= t.p_max);
+      AND (   (g.rest_before = 0 AND g.rest_after = 0)       -- the child is all of the parent's series: the same change
+           OR (    g.rest_before > 0 AND g.rest_after > 0 AND g.main_before > 0
+               AND NOT (g.main_dir * (g.main_after / g.main_before - g.rest_after / g.rest_before) > 0
+                        AND marts.poisson_change_p(g.main_after, g.main_before, g.rest_after, g.rest_before) <= t.p_max)));
 
     -- -----------------------------------------------------------------------------------------------
     -- Store: started_on continues a run from the previous period; the evidence goes to its own table; a

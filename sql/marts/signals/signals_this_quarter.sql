@@ -25,7 +25,7 @@ COMMENT ON COLUMN marts.signals_this_quarter.p_value IS 'One-sided p-value of th
 COMMENT ON COLUMN marts.signals_this_quarter.effect IS 'Size of the change in the signal''s own terms (a fraction, or a ratio for escalation and document_cascade).';
 COMMENT ON COLUMN marts.signals_this_quarter.scope IS 'own (the unit''s own counts), subtree (with its descendants) or both.';
 COMMENT ON COLUMN marts.signals_this_quarter.grouped_under IS 'Always NULL here (grouped signals are left out); kept so the columns match marts.signals_with_evidence.';
-COMMENT ON COLUMN marts.signals_this_quarter.grouped_children IS 'Number of the children''s signals that only repeat this one and are left out of this list. Signals.';
+COMMENT ON COLUMN marts.signals_this_quarter.grouped_children IS 'Number of signals of units below that only repeat this one (directly or through a grouped child) and are left out of this list; marts.signals_with_evidence lists them (grouped_under). Signals.';
 GRANT SELECT ON marts.signals_this_quarter TO metrics_analyst;
 GRANT SELECT ON marts.signals_this_quarter TO metrics_dashboard;
 GRANT DELETE, INSERT, SELECT, UPDATE ON marts.signals_this_quarter TO metrics_writer;

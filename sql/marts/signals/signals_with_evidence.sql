@@ -10,7 +10,11 @@ SELECT s.signal_id, s.signal, s.unit_code, u.name AS unit_name, u.level AS unit_
                           '; ' ORDER BY e.series)
         FROM marts.signal_evidence e WHERE e.signal_id = s.signal_id) AS evidence,
        s.computed_at, s.p_value, s.effect, s.scope, s.grouped_under,
-       (SELECT count(*) FROM marts.signals c WHERE c.grouped_under = s.signal_id) AS grouped_children
+       (WITH RECURSIVE grouped AS (
+            SELECT c.signal_id FROM marts.signals c WHERE c.grouped_under = s.signal_id
+            UNION ALL
+            SELECT c.signal_id FROM marts.signals c JOIN grouped g ON c.grouped_under = g.signal_id)
+        SELECT count(*) FROM grouped) AS grouped_children
 FROM marts.signals s
 LEFT JOIN ref.units u ON u.code = s.unit_code;
 
@@ -33,7 +37,7 @@ COMMENT ON COLUMN marts.signals_with_evidence.p_value IS 'One-sided p-value of t
 COMMENT ON COLUMN marts.signals_with_evidence.effect IS 'Size of the change in the signal''s own terms (marts.signals.effect): a fraction, or a ratio for escalation and document_cascade.';
 COMMENT ON COLUMN marts.signals_with_evidence.scope IS 'own (the unit''s own counts), subtree (with its descendants) or both.';
 COMMENT ON COLUMN marts.signals_with_evidence.grouped_under IS 'signal_id of the parent unit''s signal this one only repeats; NULL when it stands on its own.';
-COMMENT ON COLUMN marts.signals_with_evidence.grouped_children IS 'Number of the children''s signals grouped under this one (they repeat it). Signals.';
+COMMENT ON COLUMN marts.signals_with_evidence.grouped_children IS 'Number of signals of units below grouped under this one, directly or through a grouped child (they repeat it; find them with grouped_under). Signals.';
 GRANT SELECT ON marts.signals_with_evidence TO metrics_analyst;
 GRANT SELECT ON marts.signals_with_evidence TO metrics_dashboard;
 GRANT DELETE, INSERT, SELECT, UPDATE ON marts.signals_with_evidence TO metrics_writer;

@@ -86,7 +86,7 @@ public sealed class ReportRenderingTests(AnalystScenarioFixture scenario) : ICla
 
         Assert.Contains("meetings_online", dom);
         Assert.Contains("Village Three (V3)", dom);
-        Assert.Contains("meeting.offline/count: 10.00 -&gt; 5.00 (-50%)", dom);
+        Assert.Contains("meeting.offline/count: 100.00 -&gt; 50.00 (-50%), p = ", dom);
         File.Delete(file);
     }
 

@@ -135,7 +135,8 @@ public sealed class SignalJudgementTests(SignalJudgementFixture scenario) : ICla
         var fired = (await SignalsAsync("inspections_to_requests")).ToDictionary(s => s.UnitCode);
         var township = fired["TG"];
         Assert.Equal("subtree", township.Scope);
-        Assert.Null(township.GroupedUnder);
+        // K's inspections and requests are all TG's: K fires the same and TG, all of K's series, is grouped under it.
+        Assert.Equal(fired["K"].SignalId, township.GroupedUnder);
         foreach (var village in new[] { "TG1", "TG2", "TG3" })
             Assert.Equal(township.SignalId, fired[village].GroupedUnder);   // 40 -> 20 like the rest of TG
         Assert.Null(fired["TG4"].GroupedUnder);                             // 40 -> 4: far beyond the rest's 120 -> 60
@@ -143,6 +144,11 @@ public sealed class SignalJudgementTests(SignalJudgementFixture scenario) : ICla
         await using var db = await OpenAsync(scenario.ConnectionString);
         Assert.Equal(3, await db.ExecuteScalarAsync<long>(
             "SELECT grouped_children FROM marts.signals_with_evidence WHERE signal_id = @id", new { id = township.SignalId }));
+        // The default listing names the top of the chain with everything grouped below it, and TG4 on its own.
+        var listed = (await db.QueryAsync<(string Unit, long Grouped)>(
+            "SELECT unit_code, grouped_children FROM marts.signals_with_evidence WHERE signal = 'inspections_to_requests' AND grouped_under IS NULL ORDER BY unit_code")).ToList();
+        Assert.Contains(("TG4", 0L), listed);
+        Assert.DoesNotContain(listed, l => l.Unit is "TG" or "TG1" or "TG2" or "TG3");
     }
 
     [Fact]

@@ -14,5 +14,5 @@ SELECT g.source,
           AND c.period_start <= g.last_day AND c.period_end >= g.first_day
           AND c.coverage < (SELECT value::numeric FROM ref.indicator_settings WHERE key = 'coverage_threshold')
        ) AS periods_withheld
-FROM ops.coverage_gaps g
+FROM marts.coverage_gaps g
 ORDER BY g.first_day DESC, g.source, g.stream;

@@ -12,9 +12,13 @@ CROSS JOIN LATERAL (SELECT least(CAST(c.day + 1 AS timestamp) AT TIME ZONE s.tim
 WHERE s.active AND src.active;
 
 COMMENT ON VIEW ops.stream_freshness IS 'Freshness of each active stream. Grain: one row per active source and stream.';
+COMMENT ON COLUMN ops.stream_freshness.source IS 'Source name (ref.sources.source).';
+COMMENT ON COLUMN ops.stream_freshness.stream IS 'Stream name (ref.streams.stream).';
+COMMENT ON COLUMN ops.stream_freshness.expected_freshness IS 'The source''s ExpectedFreshness (interval).';
 COMMENT ON COLUMN ops.stream_freshness.last_covered_day IS 'Newest local day in ops.coverage; NULL when the stream was never pulled.';
+COMMENT ON COLUMN ops.stream_freshness.last_pulled_at IS 'UTC time of the pull that covered last_covered_day; NULL when never pulled.';
 COMMENT ON COLUMN ops.stream_freshness.data_as_of IS 'UTC time up to which the stream''s data is complete: the end of its last covered day, or the pull that covered that day if earlier.';
-COMMENT ON COLUMN ops.stream_freshness.lag IS 'now() - data_as_of.';
+COMMENT ON COLUMN ops.stream_freshness.lag IS 'now() - data_as_of (interval); NULL when never pulled.';
 COMMENT ON COLUMN ops.stream_freshness.stale IS 'True when lag exceeds the source''s expected_freshness or the stream was never pulled.';
 GRANT SELECT ON ops.stream_freshness TO metrics_dashboard;
 GRANT DELETE, INSERT, SELECT, UPDATE ON ops.stream_freshness TO metrics_writer;

@@ -49,6 +49,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ReferenceSync>();
         services.AddSingleton<RunLedger>();
         services.AddSingleton<StatusQueries>();
+        services.AddSingleton<Warehouse.Dictionary.DictionaryCatalog>();
         services.AddSingleton<Indicators.IndicatorQueries>();
         services.AddSingleton<Indicators.IndicatorRefresher>();
         services.AddMetrics();

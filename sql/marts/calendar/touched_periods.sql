@@ -17,5 +17,5 @@ AS $fn$
     FROM generate_series(date_trunc('year', p_from::timestamp), date_trunc('year', p_to::timestamp), interval '1 year') AS y
 $fn$;
 
-COMMENT ON FUNCTION marts.touched_periods(date, date) IS 'ISO weeks, calendar months, quarters and years overlapping [p_from, p_to]: period_kind (week|month|quarter|year), first and last day.';
+COMMENT ON FUNCTION marts.touched_periods(date, date) IS 'ISO weeks, calendar months, quarters and years overlapping [p_from, p_to]: period_kind (week|month|quarter|year), period_start and period_end (first and last day).';
 GRANT EXECUTE ON FUNCTION marts.touched_periods(date, date) TO metrics_writer;

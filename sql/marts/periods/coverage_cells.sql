@@ -13,5 +13,5 @@ AS $fn$
     LEFT JOIN ops.coverage cov ON cov.source = s.source AND cov.stream = s.stream AND cov.day = d.day::date
 $fn$;
 
-COMMENT ON FUNCTION marts.coverage_cells(date, date, text[]) IS 'Expected coverage cells in [p_from, p_to] for the categories: one row per category, active stream feeding it, and day from the stream''s history_from through current_date; covered = ops.coverage has the row.';
+COMMENT ON FUNCTION marts.coverage_cells(date, date, text[]) IS 'Expected coverage cells in [p_from, p_to] for the categories: one row per category, active stream feeding it (source, stream) and day from the stream''s history_from through current_date; covered = ops.coverage has the row.';
 GRANT EXECUTE ON FUNCTION marts.coverage_cells(date, date, text[]) TO metrics_writer;

@@ -24,7 +24,7 @@ LEFT JOIN LATERAL (
 
 COMMENT ON VIEW marts.coverage_now IS 'marts.period_coverage brought up to today: days that became expected after the last refresh of a period count as expected and not pulled. Grain: category x period.';
 COMMENT ON COLUMN marts.coverage_now.category IS 'Canonical category (ref.categories).';
-COMMENT ON COLUMN marts.coverage_now.period_kind IS 'month or year (calendar, local days).';
+COMMENT ON COLUMN marts.coverage_now.period_kind IS 'week (ISO, Monday..Sunday), month, quarter or year (calendar, local days).';
 COMMENT ON COLUMN marts.coverage_now.period_start IS 'First day of the period.';
 COMMENT ON COLUMN marts.coverage_now.period_end IS 'Last day of the period.';
 COMMENT ON COLUMN marts.coverage_now.expected_cells IS 'Expected (source, stream, day) cells through min(period end, current_date). Cells.';

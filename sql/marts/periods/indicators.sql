@@ -96,6 +96,10 @@ CROSS JOIN LATERAL (
     SELECT marts.season_start(v.period_kind, v.period_start, s.base_year) AS start,
            marts.season_start(v.period_kind, v.period_start, marts.period_year(v.period_kind, v.period_start) - 1) AS prior_year_start,
            marts.previous_period_start(v.period_kind, v.period_start) AS prior_start
+    -- OFFSET 0 keeps the comparison starts columns of their own: pulled up into the join conditions, they
+    -- turned the coverage lookups into merge joins that evaluated season_start per pair of rows (400 k
+    -- calls and 14 s on the cookbook's small warehouse, instead of hash lookups in milliseconds).
+    OFFSET 0
 ) base_period
 LEFT JOIN marts.period_sums base
        ON (base.unit_code, base.category, base.measure, base.period_kind, base.period_start)

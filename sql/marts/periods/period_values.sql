@@ -13,12 +13,29 @@ WITH series AS (
     JOIN ref.categories cat ON cat.category = s.category
     WHERE s.period_kind = 'year'
       AND NOT (cat.kind = 'stock' AND s.measure LIKE '%\_mean')
+      AND s.measure <> 'scm_timed_count'
 )
+-- The stored sums (scm_timed_count only serves the scm_items below).
 SELECT s.unit_code, s.category, s.measure, s.period_kind, s.period_start, s.period_end, s.value,
        c.covered_days, c.expected_days, s.computed_at, s.level_sum, s.value_since
 FROM marts.period_sums s
 JOIN marts.period_coverage c ON (c.category, c.period_kind, c.period_start) = (s.category, s.period_kind, s.period_start)
+WHERE s.measure <> 'scm_timed_count'
 UNION ALL
+-- scm_items of a stored flow count: its events less those of streams reporting their own time (V35). None
+-- where every event was timed, as none was stored before.
+SELECT s.unit_code, s.category, 'scm_items', s.period_kind, s.period_start, s.period_end, s.value - coalesce(t.value, 0),
+       c.covered_days, c.expected_days, greatest(s.computed_at, t.computed_at), NULL, greatest(s.value_since, t.value_since)
+FROM marts.period_sums s
+JOIN ref.categories cat ON cat.category = s.category AND cat.kind = 'flow'
+JOIN marts.period_coverage c ON (c.category, c.period_kind, c.period_start) = (s.category, s.period_kind, s.period_start)
+LEFT JOIN marts.period_sums t
+       ON (t.category, t.period_kind, t.period_start, t.unit_code, t.measure)
+        = (s.category, s.period_kind, s.period_start, s.unit_code, 'scm_timed_count')
+WHERE s.measure = 'count'
+  AND (t.value IS NULL OR t.value < s.value)
+UNION ALL
+-- The periods of a series without facts: a measure, a stock's mean, a flow count's scm_items.
 SELECT z.unit_code, z.category, m.measure, c.period_kind, c.period_start, c.period_end,
        marts.zero_value(z.kind, m.measure, c.covered_cells, c.covered_days, c.last_covered_day),
        c.covered_days, c.expected_days, c.known_since,
@@ -27,16 +44,19 @@ SELECT z.unit_code, z.category, m.measure, c.period_kind, c.period_start, c.peri
 FROM series z
 JOIN ref.units u ON u.code = z.unit_code AND u.active
 JOIN marts.period_coverage c ON c.category = z.category AND c.expected_cells > 0
-CROSS JOIN LATERAL (VALUES (z.measure, false), (z.measure || '_mean', true)) AS m(measure, is_mean)
+CROSS JOIN LATERAL (VALUES (z.measure, z.measure, false),
+                           (z.measure || '_mean', z.measure || '_mean', true),
+                           ('scm_items', 'count', false)) AS m(measure, stored_as, is_mean)
 WHERE (z.kind = 'stock' OR NOT m.is_mean)
+  AND (m.measure <> 'scm_items' OR (z.kind = 'flow' AND z.measure = 'count'))
   AND NOT EXISTS (SELECT 1 FROM marts.period_sums s
                   WHERE (s.category, s.period_kind, s.period_start, s.unit_code, s.measure)
-                      = (c.category, c.period_kind, c.period_start, z.unit_code, m.measure));
+                      = (c.category, c.period_kind, c.period_start, z.unit_code, m.stored_as));
 
 COMMENT ON VIEW marts.period_values IS 'Value of a measure for a unit and its whole subtree in an ISO week, calendar month, quarter or year. Grain: unit x category x measure x period, for every series (unit, category, measure with facts in any year) and every period its category was expected in. Stored where the series has facts (marts.period_sums), derived here where it has none: flows 0 where pulled, stocks 0 where a day is complete, NULL where nothing was pulled. Flows: sum over the period; stocks: level on the last complete day, plus <measure>_mean = mean level over complete days.';
 COMMENT ON COLUMN marts.period_values.unit_code IS 'Unit (ref.units.code); the value includes all its descendants, inactive ones too.';
 COMMENT ON COLUMN marts.period_values.category IS 'Canonical category (ref.categories).';
-COMMENT ON COLUMN marts.period_values.measure IS 'Measure name from facts.daily (count = events, pages, minutes, fields ...); for stocks also <measure>_mean; for flows also scm_own_minutes (person-minutes the source reports) and scm_items (events of streams without own time).';
+COMMENT ON COLUMN marts.period_values.measure IS 'Measure name from facts.daily (count = events, pages, minutes, fields ...); for stocks also <measure>_mean; for flows also scm_own_minutes (person-minutes the source reports) and scm_items (events of streams without own time: count less the stored scm_timed_count, derived here).';
 COMMENT ON COLUMN marts.period_values.period_kind IS 'week (ISO, Monday..Sunday), month, quarter or year (calendar, local days).';
 COMMENT ON COLUMN marts.period_values.period_start IS 'First day of the period.';
 COMMENT ON COLUMN marts.period_values.period_end IS 'Last day of the period.';

@@ -10,8 +10,6 @@ DECLARE
     v_threshold  numeric;
     v_window_id  bigint;
     v_reason     text;
-    v_cov_from   date;
-    v_cov_to     date;
     v_leaf_from  date;
     v_leaf_to    date;
     v_enable_sort text := current_setting('enable_sort');
@@ -27,21 +25,7 @@ BEGIN
     -- transaction ends; each statement below then sees the facts the previous holder committed.
     PERFORM pg_advisory_xact_lock(469786326131);
 
-    -- Why values may change: the loads that queued this refresh (marts.refresh_queued sets them), else the
-    -- load window written in this transaction, if any.
-    v_reason := nullif(current_setting('metrics.refresh_reason', true), '');
-    v_window_id := nullif(current_setting('metrics.refresh_window_id', true), '')::bigint;
-    IF v_reason IS NULL THEN
-        SELECT w.window_id,
-               format('window %s re-pulled %s/%s %s..%s (rows arrived late, were corrected or deleted at the source)',
-                      w.window_id, w.source, w.stream, w.day_from, w.day_to)
-        INTO v_window_id, v_reason
-        FROM (SELECT o.*, o.xmin AS row_xmin FROM ops.windows o ORDER BY o.window_id DESC LIMIT 200) w
-        WHERE w.row_xmin = pg_current_xact_id()::xid
-        ORDER BY w.window_id DESC
-        LIMIT 1;
-    END IF;
-    v_reason := coalesce(v_reason, 'manual refresh (marts.refresh_periods called outside a load)');
+    SELECT c.reason, c.window_id INTO v_reason, v_window_id FROM marts.refresh_context() c;
 
     -- The org tree as ref.units has it now. When it changed, every period of the touched years rolls up
     -- differently: recompute the years whole (weeks and months from facts, quarters and years from them).
@@ -59,86 +43,16 @@ BEGIN
 
     -- Work tables of this call; a second call in the same transaction starts afresh. Each is declared to
     -- plpgsql_check by a PRAGMA string after its creation (a PERFORM of a constant: nothing at run time).
-    DROP TABLE IF EXISTS pg_temp.refresh_touched, pg_temp.refresh_cells, pg_temp.refresh_cov_new, pg_temp.refresh_leaf,
-                         pg_temp.refresh_cov_old, pg_temp.refresh_rolled, pg_temp.refresh_new, pg_temp.refresh_old,
+    DROP TABLE IF EXISTS pg_temp.delta_taken, pg_temp.refresh_leaf, pg_temp.refresh_rolled, pg_temp.refresh_new, pg_temp.refresh_old,
                          pg_temp.refresh_published, pg_temp.refresh_published_old;
 
-    CREATE TEMP TABLE refresh_touched ON COMMIT DROP AS
-    SELECT * FROM marts.touched_periods(p_from, p_to);
-    -- Temp tables have no statistics until analyzed; without them the planner takes these few rows for
-    -- a thousand and sorts the whole of marts.period_sums instead of using its primary key.
-    ANALYZE refresh_touched;
+    PERFORM marts.refresh_coverage_compute(p_from, p_to, p_categories);
     PERFORM 'PRAGMA:TABLE: refresh_touched (period_kind text, period_start date, period_end date)';
-
-    -- Coverage is computed over every touched period (whole years included); facts are read only for
-    -- the touched weeks and months.
-    SELECT min(period_start), max(period_end) INTO v_cov_from, v_cov_to FROM refresh_touched;
+    PERFORM 'PRAGMA:TABLE: refresh_cells (category text, source text, stream text, day date, covered boolean)';
+    PERFORM 'PRAGMA:TABLE: refresh_cov_new (category text, kind text, period_kind text, period_start date, period_end date, expected_cells integer, covered_cells integer, expected_days integer, covered_days integer, last_covered_day date, streams text[], missing_streams text[], expected_through date)';
+    -- Facts are read only for the touched weeks and months.
     SELECT min(period_start), max(period_end) INTO v_leaf_from, v_leaf_to
     FROM refresh_touched WHERE period_kind IN ('week', 'month');
-
-    CREATE TEMP TABLE refresh_cells ON COMMIT DROP AS
-    SELECT * FROM marts.coverage_cells(v_cov_from, v_cov_to, p_categories);
-    ANALYZE refresh_cells;
-    PERFORM 'PRAGMA:TABLE: refresh_cells (category text, source text, stream text, day date, covered boolean)';
-
-    -- -----------------------------------------------------------------------------------------------
-    -- 1. Coverage per category and touched period.
-    -- -----------------------------------------------------------------------------------------------
-    CREATE TEMP TABLE refresh_cov_new ON COMMIT DROP AS
-    WITH
-    cell_periods AS (
-        SELECT c.category, c.source || '/' || c.stream AS stream_name, c.day, c.covered, p.period_kind, p.period_start
-        FROM refresh_cells c
-        CROSS JOIN LATERAL marts.period_starts(c.day) p
-        JOIN refresh_touched t ON (t.period_kind, t.period_start) = (p.period_kind, p.period_start)
-    ),
-    -- Per stream and period: how many of its expected days were pulled.
-    stream_periods AS (
-        SELECT category, period_kind, period_start, stream_name,
-               count(*) AS expected_cells,
-               count(*) FILTER (WHERE covered) AS covered_cells
-        FROM cell_periods
-        GROUP BY 1, 2, 3, 4
-    ),
-    -- A day is complete for a category when every stream expected that day was pulled.
-    complete_days AS (
-        SELECT category, day, bool_and(covered) AS complete
-        FROM refresh_cells
-        GROUP BY category, day
-    ),
-    day_periods AS (
-        SELECT d.category, p.period_kind, p.period_start,
-               count(*) AS expected_days,
-               count(*) FILTER (WHERE d.complete) AS covered_days,
-               max(d.day) FILTER (WHERE d.complete) AS last_covered_day
-        FROM complete_days d
-        CROSS JOIN LATERAL marts.period_starts(d.day) p
-        JOIN refresh_touched t ON (t.period_kind, t.period_start) = (p.period_kind, p.period_start)
-        GROUP BY 1, 2, 3
-    ),
-    stream_summary AS (
-        SELECT category, period_kind, period_start,
-               sum(expected_cells)::integer AS expected_cells,
-               sum(covered_cells)::integer AS covered_cells,
-               array_agg(stream_name ORDER BY stream_name) AS streams,
-               coalesce(array_agg(stream_name ORDER BY stream_name) FILTER (WHERE covered_cells < expected_cells), '{}') AS missing_streams
-        FROM stream_periods
-        GROUP BY 1, 2, 3
-    )
-    -- Every known category x touched period gets a row, even when nothing feeds it (expected_cells = 0).
-    SELECT cat.category, cat.kind, t.period_kind, t.period_start, t.period_end,
-           coalesce(ss.expected_cells, 0) AS expected_cells, coalesce(ss.covered_cells, 0) AS covered_cells,
-           coalesce(dp.expected_days, 0)::integer AS expected_days, coalesce(dp.covered_days, 0)::integer AS covered_days,
-           dp.last_covered_day,
-           coalesce(ss.streams, '{}') AS streams, coalesce(ss.missing_streams, '{}') AS missing_streams,
-           least(t.period_end, current_date) AS expected_through
-    FROM ref.categories cat
-    CROSS JOIN refresh_touched t
-    LEFT JOIN stream_summary ss ON (ss.category, ss.period_kind, ss.period_start) = (cat.category, t.period_kind, t.period_start)
-    LEFT JOIN day_periods dp ON (dp.category, dp.period_kind, dp.period_start) = (cat.category, t.period_kind, t.period_start)
-    WHERE cat.category = ANY (p_categories);
-    ANALYZE refresh_cov_new;
-    PERFORM 'PRAGMA:TABLE: refresh_cov_new (category text, kind text, period_kind text, period_start date, period_end date, expected_cells integer, covered_cells integer, expected_days integer, covered_days integer, last_covered_day date, streams text[], missing_streams text[], expected_through date)';
 
     -- -----------------------------------------------------------------------------------------------
     -- 2. The stored sums of the touched periods: only the periods in which a series has facts (V32).
@@ -164,14 +78,42 @@ BEGIN
     -- of the time after a two-year backfill (38 s -> 12 s); the leaf aggregation, dominated by its numeric
     -- sums, took about as long either way.
     PERFORM set_config('enable_sort', 'off', true);
-    CREATE TEMP TABLE refresh_leaf ON COMMIT DROP AS
+    CREATE TEMP TABLE refresh_leaf (
+        unit_code     text    NOT NULL,
+        category      text    NOT NULL,
+        measure       text    NOT NULL,
+        period_kind   text    NOT NULL,
+        period_start  date    NOT NULL,
+        total         numeric NULL,
+        level_sum     numeric NULL,
+        end_level     numeric NULL
+    ) ON COMMIT DROP;
+    PERFORM 'PRAGMA:TABLE: refresh_leaf (unit_code text, category text, measure text, period_kind text, period_start date, total numeric, level_sum numeric, end_level numeric)';
+    CREATE TEMP TABLE delta_taken (
+        source     text    NOT NULL,
+        stream     text    NOT NULL,
+        day        date    NOT NULL,
+        unit_code  text    NOT NULL,
+        category   text    NOT NULL,
+        measure    text    NOT NULL,
+        delta      numeric NOT NULL
+    ) ON COMMIT DROP;
+    PERFORM 'PRAGMA:TABLE: delta_taken (source text, stream text, day date, unit_code text, category text, measure text, delta numeric)';
     WITH
-    -- Which measure carries a stream's own time: attendee minutes (person-time) over meeting minutes.
+    -- The changes loads recorded for the days read here (ops.fact_deltas, V36) are in these facts, so
+    -- the same statement consumes them: one snapshot, so a change committed meanwhile is neither read
+    -- nor consumed and waits for the next refresh. A consumed change also lies in periods this call does
+    -- not recompute (the other weeks of a touched month ...): it is added to those below.
+    consumed AS (
+        DELETE FROM ops.fact_deltas d
+        WHERE d.category = ANY (p_categories) AND d.day BETWEEN v_leaf_from AND v_leaf_to
+        RETURNING d.source, d.stream, d.day, d.unit_code, d.category, d.measure, d.delta
+    ),
+    kept AS (
+        INSERT INTO delta_taken SELECT * FROM consumed
+    ),
     stream_time AS (
-        SELECT s.source, s.stream,
-               CASE WHEN 'attendee_minutes' = ANY (s.measures) THEN 'attendee_minutes'
-                    WHEN 'minutes' = ANY (s.measures) THEN 'minutes' END AS time_measure
-        FROM ref.streams s
+        SELECT * FROM ref.stream_time_measures
     ),
     -- Complete days of the scanned range, flagging the last one of each week and month (stock levels).
     complete_days AS (
@@ -183,8 +125,10 @@ BEGIN
         GROUP BY category, day
         HAVING bool_and(covered)
     ),
-    -- The facts of the touched weeks and months. Flows also yield the two cost-model basis measures:
-    -- the stream's own time where it reports one, else its events.
+    -- The facts of the touched weeks and months. Flows also yield the cost-model basis of streams that
+    -- report their own time: that time, and their events (scm_timed_count). The events of the other streams,
+    -- priced at the tariff (scm_items), are count - scm_timed_count: marts.period_values derives them (V35),
+    -- so the common case (no stream of the category reports time) stores nothing twice.
     leaf_facts AS (
         SELECT f.unit_code, f.category, x.measure, x.value, cat.kind = 'stock' AS stock,
                date_trunc('week', f.day::timestamp)::date AS week_start,
@@ -197,7 +141,7 @@ BEGIN
         CROSS JOIN LATERAL (VALUES
             (f.measure, f.value),
             ('scm_own_minutes', CASE WHEN cat.kind = 'flow' AND f.measure = st.time_measure THEN f.value END),
-            ('scm_items',       CASE WHEN cat.kind = 'flow' AND f.measure = 'count' AND st.time_measure IS NULL THEN f.value END)
+            ('scm_timed_count', CASE WHEN cat.kind = 'flow' AND f.measure = 'count' AND st.time_measure IS NOT NULL THEN f.value END)
         ) AS x(measure, value)
         WHERE f.category = ANY (p_categories)
           AND f.day BETWEEN v_leaf_from AND v_leaf_to
@@ -225,11 +169,11 @@ BEGIN
         GROUP BY unit_code, category, measure, month_start
     )
     -- A month only partly in the scanned range (around a touched week) is not touched and is dropped here.
+    INSERT INTO refresh_leaf (unit_code, category, measure, period_kind, period_start, total, level_sum, end_level)
     SELECT lp.unit_code, lp.category, lp.measure, lp.period_kind, lp.period_start, lp.total, lp.level_sum, lp.end_level
     FROM leaf_periods lp
     JOIN refresh_touched t ON (t.period_kind, t.period_start) = (lp.period_kind, lp.period_start);
     ANALYZE refresh_leaf;
-    PERFORM 'PRAGMA:TABLE: refresh_leaf (unit_code text, category text, measure text, period_kind text, period_start date, total numeric, level_sum numeric, end_level numeric)';
 
     -- Up the org tree: each unit's sums count for the unit itself and every ancestor. A unit without
     -- descendants (a village) is its own subtree: its rows pass as they are. Only the few units with a
@@ -358,37 +302,8 @@ BEGIN
     WHERE v.category = ANY (p_categories);
     PERFORM 'PRAGMA:TABLE: refresh_published_old (unit_code text, category text, measure text, period_kind text, period_start date, period_end date, value numeric, value_since timestamptz)';
 
-    CREATE TEMP TABLE refresh_cov_old (LIKE marts.period_coverage) ON COMMIT DROP;
+    PERFORM marts.refresh_coverage_apply(p_categories, v_reason, v_window_id);
     PERFORM 'PRAGMA:TABLE: refresh_cov_old (LIKE marts.period_coverage)';
-    WITH removed AS (
-        DELETE FROM marts.period_coverage c
-        USING refresh_touched t
-        WHERE c.category = ANY (p_categories)
-          AND (c.period_kind, c.period_start) = (t.period_kind, t.period_start)
-        RETURNING c.*
-    )
-    INSERT INTO refresh_cov_old SELECT * FROM removed;
-
-    -- Coverage of an ended period that changed (e.g. a missing day pulled late).
-    INSERT INTO marts.period_coverage_history (
-        category, period_kind, period_start, period_end, expected_cells, covered_cells, missing_streams,
-        known_from, replaced_at, reason, window_id)
-    SELECT o.category, o.period_kind, o.period_start, o.period_end, o.expected_cells, o.covered_cells, o.missing_streams,
-           o.known_since, now(), v_reason, v_window_id
-    FROM refresh_cov_old o
-    LEFT JOIN refresh_cov_new n ON (n.category, n.period_kind, n.period_start) = (o.category, o.period_kind, o.period_start)
-    WHERE o.period_end < current_date
-      AND (o.expected_cells, o.covered_cells) IS DISTINCT FROM (n.expected_cells, n.covered_cells);
-
-    INSERT INTO marts.period_coverage (
-        category, period_kind, period_start, period_end, expected_cells, covered_cells,
-        expected_days, covered_days, last_covered_day, streams, missing_streams, expected_through, computed_at, known_since)
-    SELECT n.category, n.period_kind, n.period_start, n.period_end, n.expected_cells, n.covered_cells,
-           n.expected_days, n.covered_days, n.last_covered_day, n.streams, n.missing_streams, n.expected_through, now(),
-           CASE WHEN (o.expected_cells, o.covered_cells) IS NOT DISTINCT FROM (n.expected_cells, n.covered_cells)
-                THEN o.known_since ELSE now() END
-    FROM refresh_cov_new n
-    LEFT JOIN refresh_cov_old o ON (o.category, o.period_kind, o.period_start) = (n.category, n.period_kind, n.period_start);
 
     -- Sums: only what changed is written (most rows of a re-pulled week are the same), so a load that
     -- re-pulls unchanged days costs reads, not writes. computed_at and value_since move only on change.
@@ -460,7 +375,10 @@ BEGIN
                           = (o.unit_code, o.category, o.measure, o.period_kind, o.period_start)
     WHERE o.value IS DISTINCT FROM n.value;
 
-    DROP TABLE refresh_touched, refresh_cells, refresh_cov_new, refresh_cov_old, refresh_leaf, refresh_rolled, refresh_new,
+    -- The consumed changes of days in periods not recomputed here.
+    PERFORM marts.add_fact_deltas(true, v_reason, v_window_id);
+
+    DROP TABLE delta_taken, refresh_touched, refresh_cells, refresh_cov_new, refresh_cov_old, refresh_leaf, refresh_rolled, refresh_new,
                refresh_old, refresh_published, refresh_published_old;
 
     -- 4. The disguised-burden signals of the touched periods (V15).

@@ -111,12 +111,17 @@ public static class CommandLine
         report.SetAction((result, ct) => ReportCommand.RunAsync(
             result.GetValue(ConfigOption), result.GetValue(reportPeriod)!, result.GetValue(reportOut)!, result.GetValue(reportUnit), ct));
 
+        var docsOut = new Option<DirectoryInfo>("--out") { Description = "Existing folder to write dictionary.md into", Required = true };
+        var docs = new Command("docs", "Write the data dictionary of the connected warehouse (every object the analyst and dashboard roles can read: kind, grain, columns with types, units and comments, lineage) as Markdown, from its catalog");
+        docs.Options.Add(docsOut);
+        docs.SetAction((result, ct) => DocsCommand.RunAsync(result.GetValue(ConfigOption), result.GetValue(docsOut)!, ct));
+
         var configCommand = new Command("config", "Configuration tools");
         var configCheck = new Command("check", "Validate the configuration offline (no connection to the warehouse or any source): every key known, every value valid, every source and stream compiled; prints what it checked; exit code 0 or 2");
         configCheck.SetAction((result, ct) => ConfigCheckCommand.RunAsync(result.GetValue(ConfigOption), ct));
         configCommand.Subcommands.Add(configCheck);
 
-        foreach (var command in new[] { serve, migrate, runOnce, backfill, status, indicators, sources, report, configCommand })
+        foreach (var command in new[] { serve, migrate, runOnce, backfill, status, indicators, sources, report, docs, configCommand })
             root.Subcommands.Add(command);
         return root;
     }

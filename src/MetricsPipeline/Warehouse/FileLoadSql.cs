@@ -39,6 +39,8 @@ internal static class FileLoadSql
         GROUP BY d.day, d.unit_code, d.category, d.measure
         """;
 
+    public const string FileFactsScope = "f.day IN (SELECT day FROM affected_days)";
+
     public const string DeleteVanishedFacts = """
         DELETE FROM facts.daily f
         WHERE f.source = @source AND f.stream = @stream AND f.day IN (SELECT day FROM affected_days)
@@ -121,9 +123,10 @@ internal static class FileLoadSql
         """;
 
     public const string QueueIndicatorRefresh = """
-        INSERT INTO ops.indicator_refresh_queue (day_from, day_to, categories, window_id, reason)
+        INSERT INTO ops.indicator_refresh_queue (day_from, day_to, categories, window_id, reason, deltas)
         SELECT min(day), max(day), @categories, @windowId,
-               format('window %s loaded file %s of %s/%s (days %s..%s)', @windowId, @fileName, @source, @stream, min(day), max(day))
+               format('window %s loaded file %s of %s/%s (days %s..%s)', @windowId, @fileName, @source, @stream, min(day), max(day)),
+               true
         FROM affected_days HAVING count(*) > 0
         """;
 

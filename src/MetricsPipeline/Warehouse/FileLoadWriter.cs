@@ -69,6 +69,7 @@ public sealed class FileLoadWriter : IAsyncDisposable
         await _staged.ExecuteAsync(FileLoadSql.DeleteContribution, p, cancellationToken);
         await _staged.ExecuteAsync($"{FileLoadSql.InsertContributionPrefix} {StagingGroups.FactsSelect(_stream)}) AS x", p, cancellationToken);
         await _staged.ExecuteAsync(FileLoadSql.WindowFacts, p, cancellationToken);
+        await _staged.ExecuteAsync(WarehouseSql.RecordFactDeltas(FileLoadSql.FileFactsScope), p, cancellationToken);
         var deleted = await _staged.ExecuteAsync(FileLoadSql.DeleteVanishedFacts, p, cancellationToken);
         var written = await _staged.ExecuteAsync(WarehouseSql.UpsertFacts, p, cancellationToken);
         await _staged.ExecuteAsync(FileLoadSql.ReplaceQuarantine, p, cancellationToken);

@@ -31,6 +31,26 @@ internal static class WarehouseSql
         SELECT @source, @stream, w.day, w.unit_code, w.category, w.measure, w.value, @now, @windowId FROM ({factsSelect}) AS w
         """;
 
+    /// <summary>
+    /// Records, before the facts are replaced, the difference each staged fact (window_facts) makes to a flow
+    /// fact of <paramref name="factsScope"/> (a condition on facts.daily f: the days the load owns), so the
+    /// refresh adds the changes up the tree instead of recomputing the periods (ops.fact_deltas, V36).
+    /// Unchanged facts record nothing; a vanished fact records minus its value.
+    /// </summary>
+    public static string RecordFactDeltas(string factsScope) => $"""
+        INSERT INTO ops.fact_deltas (source, stream, day, unit_code, category, measure, delta, window_id)
+        SELECT @source, @stream, coalesce(w.day, f.day), coalesce(w.unit_code, f.unit_code), coalesce(w.category, f.category),
+               coalesce(w.measure, f.measure), coalesce(w.value, 0) - coalesce(f.value, 0), @windowId
+        FROM window_facts w
+        FULL JOIN (SELECT f.day, f.unit_code, f.category, f.measure, f.value FROM facts.daily f
+                   WHERE f.source = @source AND f.stream = @stream AND ({factsScope})) f
+               ON (f.day, f.unit_code, f.category, f.measure) = (w.day, w.unit_code, w.category, w.measure)
+        JOIN ref.categories c ON c.category = coalesce(w.category, f.category) AND c.kind = 'flow'
+        WHERE w.value IS DISTINCT FROM f.value
+        """;
+
+    public const string WindowFactsScope = "f.day BETWEEN @from AND @to OR (@openAfter AND f.day > @to)";
+
     public const string DeleteVanishedFacts = """
         DELETE FROM facts.daily f
         WHERE f.source = @source AND f.stream = @stream AND (f.day BETWEEN @from AND @to OR (@openAfter AND f.day > @to))
@@ -91,9 +111,10 @@ internal static class WarehouseSql
     // The indicators are refreshed after the load commits (marts.refresh_queued); the load only says which
     // days and categories changed, in its own transaction, so the queue row exists exactly when the facts do.
     public const string QueueIndicatorRefresh = """
-        INSERT INTO ops.indicator_refresh_queue (day_from, day_to, categories, window_id, reason)
+        INSERT INTO ops.indicator_refresh_queue (day_from, day_to, categories, window_id, reason, deltas)
         VALUES (@from, @queueTo, @categories, @windowId,
                 format('window %s re-pulled %s/%s %s..%s (rows arrived late, were corrected or deleted at the source)',
-                       @windowId, @source, @stream, @from, @to))
+                       @windowId, @source, @stream, @from, @to),
+                @deltas)
         """;
 }

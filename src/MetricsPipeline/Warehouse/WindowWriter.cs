@@ -14,6 +14,10 @@ namespace MetricsPipeline.Warehouse;
 /// </summary>
 public sealed class WindowWriter : IAsyncDisposable
 {
+    // Up to this many source rows a window into empty days records its facts as changes; a backfill chunk holds far more,
+    // and recomputing its periods from facts costs less than adding each up the tree.
+    private const long RecordedInsertRows = 10_000;
+
     private readonly StagedTransaction _staged;
     private readonly StreamPlan _stream;
     private readonly SourceWindow _window;
@@ -59,7 +63,13 @@ public sealed class WindowWriter : IAsyncDisposable
             categories = _stream.Categories.ToArray(), queueTo = lastFactAfter ?? _window.To,
         };
         int deleted = 0, written;
-        if (!await _staged.ScalarAsync<bool>(WarehouseSql.WindowHasFacts, p, cancellationToken))
+        // A large window into days without facts (a backfill chunk) goes straight in and its periods are
+        // recomputed from facts. Any other window records what it changes, and the refresh adds only that up the
+        // tree: a re-pull, and a small window into empty days (the scheduled window reaching a new day, a stream
+        // with nothing in it).
+        var recordDeltas = counts.FactRows <= RecordedInsertRows
+                           || await _staged.ScalarAsync<bool>(WarehouseSql.WindowHasFacts, p, cancellationToken);
+        if (!recordDeltas)
         {
             written = await _staged.ExecuteAsync(WarehouseSql.InsertNewFacts(StagingGroups.FactsSelect(_stream)), p, cancellationToken);
         }
@@ -69,6 +79,7 @@ public sealed class WindowWriter : IAsyncDisposable
             // Without statistics the planner guesses the temp table's size, and a re-pulled month at scale then
             // anti-joins facts.daily with a nested loop for many minutes instead of a hash join in seconds.
             await _staged.ExecuteAsync("ANALYZE window_facts", new { }, cancellationToken);
+            await _staged.ExecuteAsync(WarehouseSql.RecordFactDeltas(WarehouseSql.WindowFactsScope), p, cancellationToken);
             deleted = await _staged.ExecuteAsync(WarehouseSql.DeleteVanishedFacts, p, cancellationToken);
             written = await _staged.ExecuteAsync(WarehouseSql.UpsertFacts, p, cancellationToken);
         }
@@ -81,7 +92,10 @@ public sealed class WindowWriter : IAsyncDisposable
             windowId = WindowId, finishedAt = now.UtcDateTime, counts.SourceRows, counts.FactRows, counts.QuarantinedRows,
             written = (long)written, deleted = (long)deleted,
         }, cancellationToken);
-        await _staged.ExecuteAsync(WarehouseSql.QueueIndicatorRefresh, p, cancellationToken);
+        await _staged.ExecuteAsync(WarehouseSql.QueueIndicatorRefresh, new
+        {
+            p.source, p.stream, p.from, p.to, p.queueTo, p.categories, p.windowId, deltas = recordDeltas,
+        }, cancellationToken);
         await _staged.CommitAsync(cancellationToken);
         return new WindowWriteResult(WindowId, written, deleted);
     }

@@ -54,7 +54,7 @@ public sealed class LoadedWarehouse : IAsyncLifetime
         await Harness.ExecuteSqliteAsync("DROP TABLE forms");
         await Harness.RunOnceAsync("grid-app");
         await using var connection = new NpgsqlConnection(Warehouse);
-        // A day whose pull was lost (as after a restore of ops from an older backup): a gap in ops.coverage_gaps.
+        // A day whose pull was lost (as after a restore of ops from an older backup): a gap in marts.coverage_gaps.
         await connection.ExecuteAsync("DELETE FROM ops.coverage WHERE source = 'county-oa' AND stream = 'meetings' AND day = current_date - 20");
         // Signals need years of history (a base year, a campaign, a rebound); one as marts.refresh_signals writes
         // it, on the last ended quarter of the county, with its evidence.
@@ -87,6 +87,15 @@ public sealed class LoadedWarehouse : IAsyncLifetime
         {
             return ex.SqlState;
         }
+    }
+
+    /// <summary>Runs a query on the warehouse as a member of the role and returns its rows.</summary>
+    public async Task<List<T>> AsRoleAsync<T>(string role, string sql)
+    {
+        await using var connection = new NpgsqlConnection(Warehouse);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync($"SET ROLE {role}");
+        return (await connection.QueryAsync<T>(sql)).ToList();
     }
 
     public Task DisposeAsync() => Harness.DisposeAsync().AsTask();

@@ -92,6 +92,8 @@ public sealed class AnalystCookbookTests(AnalystScenarioFixture scenario) : ICla
     {
         var sql = await File.ReadAllTextAsync(Path.Combine(CookbookDirectory, file));
         await using var db = await OpenAsync(scenario.ConnectionString);
+        // As an analyst would run it: the cookbook must need no more than the analyst role grants.
+        await db.ExecuteAsync("SET ROLE metrics_analyst");
         await using var command = new NpgsqlCommand(sql, db);
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<Dictionary<string, object?>>();
@@ -110,7 +112,8 @@ public sealed class AnalystCookbookTests(AnalystScenarioFixture scenario) : ICla
     {
         var files = Directory.GetFiles(CookbookDirectory, "*.sql").Select(Path.GetFileName).Order().ToList();
         Assert.Equal(["01_townships_by_burden_hours_per_fte.sql", "02_documents_trend_vs_target.sql",
-                      "03_units_with_signal_this_quarter.sql", "04_coverage_gaps.sql", "05_what_we_reported_on.sql"], files);
+                      "03_units_with_signal_this_quarter.sql", "04_coverage_gaps.sql", "05_what_we_reported_on.sql",
+                      "06_documents_year_to_date.sql", "07_what_restatements_did.sql"], files);
     }
 
     [Fact]
@@ -197,5 +200,58 @@ public sealed class AnalystCookbookTests(AnalystScenarioFixture scenario) : ICla
         // Last year's formal documents: 110, as reported, not restated since.
         Assert.Contains(rows, r => r.Category == "document.formal" && r.PeriodStart == new DateOnly(scenario.Y1, 1, 1)
                                    && r.ValueThen == 110m && !r.Restated);
+    }
+
+    [Fact]
+    public async Task DocumentsYearToDate_ComparesTheTownshipsWithTheSameDaysOfTheBaseYear()
+    {
+        var rows = await RunAsync("06_documents_year_to_date.sql");
+
+        var yesterday = DateOnly.FromDateTime(DateTime.Today).AddDays(-1);
+        if (yesterday.Year != DateTime.Today.Year)
+        {
+            Assert.Empty(rows); // 1 January: no day of this year is complete yet
+            return;
+        }
+        // No document this year; in the base year T1 had 100 and T2 50 on 1 March: counted once the span reaches it.
+        Assert.Equal(["T1", "T2"], rows.Select(r => (string)r["unit_code"]!).Order());
+        var reachesMarch = yesterday >= new DateOnly(yesterday.Year, 3, 1);
+        foreach (var row in rows)
+        {
+            Assert.Equal(yesterday, row["through_day"]);
+            Assert.Equal(0m, row["documents"]);
+            Assert.Equal(100.0m, row["coverage_percent"]);
+            if (reachesMarch)
+                Assert.Equal((100.0m, "ok"), ((decimal)row["reduction_percent"]!, (string)row["status"]!));
+            else
+                Assert.Equal(("base_zero", (object?)null), ((string)row["status"]!, row["reduction_percent"]));
+        }
+        Assert.Equal(reachesMarch ? 100m : 0m, rows.Single(r => (string)r["unit_code"]! == "T1")["base_documents"]);
+    }
+
+    [Fact]
+    public async Task WhatRestatementsDid_ShowsTheReductionAndStatusBeforeAndAfter()
+    {
+        Assert.Empty(await RunAsync("07_what_restatements_did.sql"));
+
+        // Ten late documents of V1 for 2 March of last year, loaded and refreshed (rolled back afterwards).
+        await using var db = await OpenAsync(scenario.ConnectionString);
+        await using var tx = await db.BeginTransactionAsync(IsolationLevel.ReadCommitted);
+        await db.ExecuteAsync("""
+            INSERT INTO facts.daily (source, stream, day, unit_code, category, measure, value, loaded_at, window_id)
+            VALUES ('oa', 'docs', make_date(@y1, 3, 2), 'V1', 'document.formal', 'count', 10, now(), 1);
+            SELECT marts.refresh_periods(make_date(@y1, 3, 2), make_date(@y1, 3, 2), '{document.formal}');
+            """, new { y1 = scenario.Y1 }, tx);
+        var sql = await File.ReadAllTextAsync(Path.Combine(CookbookDirectory, "07_what_restatements_did.sql"));
+        await db.ExecuteAsync("SET LOCAL ROLE metrics_analyst", transaction: tx);
+        var rows = (await db.QueryAsync(sql, transaction: tx)).Cast<IDictionary<string, object?>>().ToList();
+        await tx.RollbackAsync();
+
+        // The county's year: 110 -> 120 against 150: 26.7% -> 20.0%, ok both times.
+        var year = rows.Single(r => (string)r["unit_code"]! == "K" && (string)r["period_kind"]! == "year" && (string)r["category"]! == "document.formal"
+                                    && (string)r["measure"]! == "count");
+        Assert.Equal((110m, 120m, 26.7m, 20.0m, "ok", "ok"),
+            ((decimal)year["old_value"]!, (decimal)year["new_value"]!, (decimal)year["old_reduction_percent"]!, (decimal)year["new_reduction_percent"]!,
+             (string)year["old_status"]!, (string)year["new_status"]!));
     }
 }

@@ -181,6 +181,67 @@ public sealed class IndicatorRefreshQueueTests
     }
 
     [Fact]
+    public async Task RePulledWindow_RecordsWhatItChanged_AndTheRefreshAddsOnlyThatUpTheTree_AsARecomputeWould()
+    {
+        await using var h = await CreateLoadedAsync("queue_deltas");
+        await using var services = h.BuildServices();
+        await h.RunOnceAsync();
+        h.Clock.Advance(TimeSpan.FromDays(14));
+        await h.RunOnceAsync();
+        // Late, corrected and deleted rows of published days: a RED document back-filled on 03-03, the other
+        // one's pages corrected, V02's document withdrawn.
+        await h.ExecuteSourceAsync("""
+            INSERT INTO oa.documents (unit_code, doc_kind, issued_at, pages) VALUES ('V01', 'RED', '2025-03-03 02:00:00+00', 1);
+            UPDATE oa.documents SET pages = 7 WHERE unit_code = 'V01' AND issued_at = '2025-03-03 05:00:00+00';
+            UPDATE oa.documents SET deleted = true WHERE unit_code = 'V02';
+            """);
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        h.Options.Sources[0].LookbackDays = 30;
+
+        var results = await services.GetRequiredService<PipelineRunner>().RunAsync(RunRequest.Schedule, "county-oa", null, CancellationToken.None);
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.Error));
+        // The re-pull queued its days as recorded changes, one per changed fact (a fact is a day's sum): V01's
+        // RED documents of 03-03 went from 2 to 3 and their pages from 2 + 4 to 2 + 1 + 7; V02's are withdrawn.
+        Assert.True(await h.ScalarAsync<bool>("SELECT bool_and(deltas) FROM ops.indicator_refresh_queue WHERE window_id IN (SELECT window_id FROM ops.windows WHERE source = 'county-oa')"));
+        var deltas = await h.QueryAsync<(string Unit, string Category, string Measure, decimal Delta)>(
+            "SELECT unit_code, category, measure, delta FROM ops.fact_deltas ORDER BY unit_code, category, measure");
+        Assert.Equal([("V01", "document.formal", "count", 1m), ("V01", "document.formal", "pages", 4m),
+                      ("V02", "document.informal", "count", -1m), ("V02", "document.informal", "pages", -1m)], deltas);
+
+        // Nothing is recomputed from facts: the full refresh is out of reach while the queue drains.
+        await h.ScalarAsync<object>("ALTER FUNCTION marts.refresh_periods(date, date, text[]) RENAME TO refresh_periods_unreachable");
+        var refresh = await services.GetRequiredService<IndicatorRefresher>().RefreshQueuedAsync(wait: true, CancellationToken.None);
+        await h.ScalarAsync<object>("ALTER FUNCTION marts.refresh_periods_unreachable(date, date, text[]) RENAME TO refresh_periods");
+
+        Assert.NotEmpty(refresh.Ranges);
+        Assert.Equal(0, await h.ScalarAsync<long>("SELECT count(*) FROM ops.fact_deltas"));
+        // Up the tree: the county counts 3 formal documents in March, and the withdrawn informal one is a 0.
+        Assert.Equal(3m, await h.ScalarAsync<decimal>(
+            "SELECT value FROM marts.period_values WHERE unit_code = 'C01' AND category = 'document.formal' AND measure = 'count' AND period_kind = 'month' AND period_start = '2025-03-01'"));
+        Assert.Equal(0m, await h.ScalarAsync<decimal>(
+            "SELECT value FROM marts.period_values WHERE unit_code = 'C01' AND category = 'document.informal' AND measure = 'count' AND period_kind = 'month' AND period_start = '2025-03-01'"));
+        // The published week of 03-03 is restated as a recompute restates it, naming the window.
+        var history = await h.QueryAsync<(string Unit, decimal? Value, decimal? NewValue)>("""
+            SELECT unit_code, value, new_value FROM marts.period_values_history
+            WHERE category = 'document.formal' AND measure = 'count' AND period_kind = 'week' AND period_start = '2025-03-03'
+            ORDER BY unit_code
+            """);
+        Assert.Contains(("V01", 2m, 3m), history);
+        Assert.Contains(("C01", 2m, 3m), history);
+
+        // And the marts read exactly what a recompute of every day from facts gives.
+        const string columns = "unit_code, category, measure, period_kind, period_start, value, level_sum, covered_days, expected_days";
+        var incremental = await h.SnapshotAsync("marts.period_values", columns);
+        var range = Assert.Single(await h.QueryAsync<(DateOnly From, DateOnly To)>("SELECT min(day), max(day) FROM ops.coverage"));
+        await h.ScalarAsync<object>("""
+            TRUNCATE marts.period_sums, marts.period_coverage;
+            SELECT marts.refresh_periods(@from, @to, ARRAY(SELECT category FROM ref.categories));
+            """, new { from = new DateOnly(range.From.Year, 1, 1), to = new DateOnly(range.To.Year, 12, 31) });
+        Assert.Equal(await h.SnapshotAsync("marts.period_values", columns), incremental);
+    }
+
+    [Fact]
     public async Task RunOnce_WhenTheRefreshFails_KeepsTheLoadsAndTheQueue_AndTheNextRunCatchesUp()
     {
         await using var h = await CreateLoadedAsync("queue_fail");

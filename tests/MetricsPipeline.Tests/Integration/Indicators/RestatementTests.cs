@@ -54,6 +54,46 @@ public sealed class RestatementTests
     }
 
     [Fact]
+    public async Task Restatements_ShowTheOldAndNewReductionAndStatusBesideTheValues()
+    {
+        var connectionString = await CreateAsync();
+        await using var db = await OpenAsync(connectionString);
+
+        await LateDocumentsAsync(db, 4);
+
+        const string restated = """
+            SELECT period_kind, old_value, new_value, base_period_start, old_base_value, new_base_value,
+                   old_reduction, new_reduction, old_status, new_status
+            FROM marts.restatements
+            WHERE unit_code = 'T' AND category = 'document.formal' AND measure = 'count' AND period_kind IN ('month', 'year')
+            ORDER BY replaced_at, period_kind
+            """;
+        var rows = (await db.QueryAsync<(string Kind, decimal Old, decimal? New, DateTime BaseStart, decimal? OldBase, decimal? NewBase,
+            decimal? OldReduction, decimal? NewReduction, string OldStatus, string NewStatus)>(restated)).ToList();
+        // March 2023: 12 -> 16 against March 2021's 20 (V1 10, V2 6, V3 4): 1 - 12/20 = 0.4 -> 1 - 16/20 = 0.2.
+        Assert.Equal(("month", 12m, (decimal?)16m, new DateTime(2021, 3, 1), (decimal?)20m, (decimal?)20m, (decimal?)0.4m, (decimal?)0.2m, "ok", "ok"), rows[0]);
+        // The year 2023: 18 -> 22 against 2021's 40: 0.55 -> 0.45; the same as indicators_as_of before and after.
+        Assert.Equal(("year", 18m, (decimal?)22m, new DateTime(2021, 1, 1), (decimal?)40m, (decimal?)40m, (decimal?)0.55m, (decimal?)0.45m, "ok", "ok"), rows[1]);
+
+        // Then days of March 2023 are lost (a retracted window: their coverage and their facts go): the change
+        // withholds the reduction that had been published.
+        await using (var tx = await db.BeginTransactionAsync())
+        {
+            await db.ExecuteAsync("""
+                DELETE FROM ops.coverage WHERE source = 'oa' AND stream = 'docs' AND day BETWEEN '2023-03-01' AND '2023-03-10';
+                DELETE FROM facts.daily WHERE source = 'oa' AND stream = 'docs' AND day = '2023-03-10';
+                """, transaction: tx);
+            await RefreshAsync(db, new DateTime(2023, 3, 1), new DateTime(2023, 3, 10), ["document.formal"], tx);
+            await tx.CommitAsync();
+        }
+        var lost = (await db.QueryAsync<(string Kind, decimal Old, decimal? New, DateTime BaseStart, decimal? OldBase, decimal? NewBase,
+            decimal? OldReduction, decimal? NewReduction, string OldStatus, string NewStatus)>(restated)).Skip(2).First(r => r.Kind == "month");
+        // 16 -> 11 (V1's 5 of 03-10 gone) with 52 of 62 cells pulled (0.84 < 0.95): reduction 0.2 -> withheld.
+        Assert.Equal((16m, (decimal?)11m, (decimal?)0.2m, (decimal?)null, "ok", "insufficient_coverage"),
+            (lost.Old, lost.New, lost.OldReduction, lost.NewReduction, lost.OldStatus, lost.NewStatus));
+    }
+
+    [Fact]
     public async Task UnchangedValues_GetNoHistoryRow()
     {
         var connectionString = await CreateAsync();

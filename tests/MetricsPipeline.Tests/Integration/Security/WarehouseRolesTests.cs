@@ -40,8 +40,8 @@ public sealed class WarehouseRolesTests(LoadedWarehouse loaded) : IClassFixture<
     [InlineData("metrics_dashboard", "SELECT * FROM ops.quarantine")]
     [InlineData("metrics_dashboard", "SELECT * FROM ops.runs")]
     [InlineData("metrics_dashboard", "SELECT * FROM ops.source_freshness")]
-    [InlineData("metrics_dashboard", "SELECT * FROM ops.coverage_gaps")]
-    [InlineData("metrics_analyst", "SELECT * FROM ops.coverage_gaps")] // granted on every warehouse, whether the roles existed before V16 or not
+    [InlineData("metrics_dashboard", "SELECT * FROM marts.coverage_gaps")]
+    [InlineData("metrics_analyst", "SELECT * FROM marts.coverage_gaps")] // ops.coverage_gaps until V43
     public async Task Reader_SelectsWhatItsRoleIsFor(string role, string sql) =>
         Assert.Null(await loaded.TryAsRoleAsync(role, sql));
 
@@ -66,8 +66,47 @@ public sealed class WarehouseRolesTests(LoadedWarehouse loaded) : IClassFixture<
     [InlineData("metrics_dashboard", "SELECT * FROM facts.daily")]
     [InlineData("metrics_dashboard", "SELECT * FROM ref.units")]
     [InlineData("metrics_dashboard", "SELECT * FROM ops.schema_changelog")]
+    [InlineData("metrics_analyst", "SELECT * FROM ops.coverage")]
     public async Task Reader_CannotReadOperationsSecretsOrOtherRolesData(string role, string sql) =>
         Assert.Equal(InsufficientPrivilege, await loaded.TryAsRoleAsync(role, sql));
+
+    /// <summary>
+    /// What psql's \dt, \dv and \dm list (pg_class: every relation of a schema the role has USAGE on, granted or
+    /// not) and what information_schema.tables lists must be exactly what the analyst can select.
+    /// </summary>
+    [Fact]
+    public async Task Analyst_EveryRelationItCanListIsSelectable()
+    {
+        const string listed = """
+            SELECT format('%I.%I', n.nspname, c.relname)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+              AND has_schema_privilege(n.oid, 'USAGE')
+            UNION
+            SELECT format('%I.%I', table_schema, table_name) FROM information_schema.tables
+            WHERE table_schema !~ '^pg_' AND table_schema <> 'information_schema'
+            ORDER BY 1
+            """;
+        var relations = await loaded.AsRoleAsync<string>("metrics_analyst", listed);
+        Assert.Contains("marts.indicators", relations);
+        Assert.Contains("marts.coverage_gaps", relations);
+        Assert.DoesNotContain(relations, r => r.StartsWith("ops.", StringComparison.Ordinal) || r.StartsWith("quartz.", StringComparison.Ordinal));
+        var refused = new List<string>();
+        foreach (var relation in relations)
+            if (await loaded.TryAsRoleAsync("metrics_analyst", $"SELECT * FROM {relation} LIMIT 0") is { } sqlState)
+                refused.Add($"{relation} ({sqlState})");
+        Assert.True(refused.Count == 0, "metrics_analyst lists relations it cannot select: " + string.Join(", ", refused));
+    }
+
+    /// <summary>The dashboard role reads nothing in ref, so it no longer lists ref's tables either.</summary>
+    [Fact]
+    public async Task Dashboard_ListsNothingInRef()
+    {
+        Assert.Empty(await loaded.AsRoleAsync<string>("metrics_dashboard",
+            "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'ref'::regnamespace AND has_schema_privilege('ref', 'USAGE')"));
+        Assert.Equal("42501", await loaded.TryAsRoleAsync("metrics_dashboard", "SELECT * FROM ref.units"));
+    }
 
     [Theory]
     [InlineData("metrics_analyst", "INSERT INTO facts.daily (source, stream, day, unit_code, category, measure, value, window_id) VALUES ('x', 'y', current_date, 'T01', 'check_in', 'count', 1, 1)")]

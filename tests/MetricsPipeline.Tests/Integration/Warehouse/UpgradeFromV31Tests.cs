@@ -8,21 +8,16 @@ using Npgsql;
 namespace MetricsPipeline.Tests.Integration.Warehouse;
 
 /// <summary>
-/// A warehouse left by the last release before the SQL layer (schema version 31, every view and function from
-/// the versioned files), holding indicators, signals and restatement history, migrated by this release: an
-/// analyst reads the same rows after the upgrade and after the next refresh. Signals are the exception V45
+/// A warehouse left by the last release before the SQL layer (schema version 31, built from that release's own
+/// files, every view and function from them), holding indicators, signals and restatement history computed by
+/// that release's code, migrated by this release (which accepts the released files' checksums although V6 …
+/// V31 were rewritten since): an analyst reads the same rows after the upgrade and after the next refresh. Signals are the exception V45
 /// made: the upgrade keeps them (with its new columns), the next refresh computes them as a new warehouse would.
 /// </summary>
 public sealed class UpgradeFromV31Tests
 {
-    private static async Task<string> WarehouseAtV31Async(string prefix)
-    {
-        var connectionString = await TestPostgres.CreateDatabaseAsync(prefix);
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new WarehouseMigrator(dataSource, NullLogger<WarehouseMigrator>.Instance)
-            .MigrateVersionedOnlyAsync("31", CancellationToken.None);
-        return connectionString;
-    }
+    /// <summary>A warehouse built by the released V1 … V31 files, with the views and functions of that release.</summary>
+    private static Task<string> WarehouseAtV31Async(string prefix) => ReleasedWarehouse.CreateAsync(prefix);
 
     private static async Task MigrateAsync(string connectionString)
     {

@@ -19,7 +19,10 @@ internal static class WarehouseSnapshot
             "FROM marts.signal_evidence e JOIN marts.signals s USING (signal_id)"),
         ("marts.period_values_history", "SELECT to_jsonb(t) FROM marts.period_values_history t"),
         ("marts.period_coverage_history", "SELECT to_jsonb(t) FROM marts.period_coverage_history t"),
-        ("marts.restatements", "SELECT to_jsonb(t) FROM marts.restatements t"),
+        // The columns a V31 warehouse's view had: the reductions and statuses beside them (V43's layer) are
+        // derived from the history and the indicators compared above, and a V31 snapshot cannot hold them.
+        ("marts.restatements", "SELECT to_jsonb(t) - 'base_period_start' - 'old_base_value' - 'new_base_value' - 'old_reduction' - 'new_reduction' " +
+            "- 'old_status' - 'new_status' FROM marts.restatements t"),
     ];
 
     public static async Task<Dictionary<string, List<string>>> TakeAsync(string connectionString)

@@ -16,7 +16,8 @@ namespace MetricsPipeline.Tests.Integration.Indicators;
 ///                      └ T3 township  0 FTE ─ V3 village 0 FTE
 /// </code>
 /// Formal documents on 1 March: Y0 V1 100, V2 50; Y1 V1 70, V2 40 (target: documents -30% against Y0).
-/// V3's meetings move online between LQ a year earlier and LQ (the meetings_online signal).
+/// V3's meetings move online between LQ a year earlier and LQ (the meetings_online signal; 100 -> 50 offline
+/// meetings, beyond chance).
 /// grid/checkins was not pulled on 10 .. 12 June of Y1; everything else every day from Y0 through yesterday.
 /// </summary>
 public sealed class AnalystScenarioFixture : IAsyncLifetime
@@ -49,13 +50,13 @@ public sealed class AnalystScenarioFixture : IAsyncLifetime
             ('oa', 'docs', make_date(@y1, 3, 1), 'V1', 'document.formal', 'count',  70),
             ('oa', 'docs', make_date(@y1, 3, 1), 'V2', 'document.formal', 'count',  40)
         ) AS f(source, stream, day, unit_code, category, measure, value);
-        -- V3: offline 10 -> 5, online minutes 100 -> 400, attendee minutes 1000 + 200 -> 600 + 600.
+        -- V3: offline 100 -> 50, online minutes 100 -> 400, attendee minutes 1000 + 200 -> 600 + 600.
         INSERT INTO facts.daily (source, stream, day, unit_code, category, measure, value, loaded_at, window_id)
         SELECT 'oa', 'meetings', (q.start + interval '1 month')::date, 'V3', m.category, m.measure,
                CASE WHEN q.is_before THEN m.before ELSE m.after END, now(), 1
         FROM (VALUES ((date_trunc('quarter', current_date) - interval '15 months')::date, true),
                      ((date_trunc('quarter', current_date) - interval '3 months')::date, false)) q(start, is_before)
-        CROSS JOIN (VALUES ('meeting.offline', 'count', 10, 5), ('meeting.offline', 'attendee_minutes', 1000, 600),
+        CROSS JOIN (VALUES ('meeting.offline', 'count', 100, 50), ('meeting.offline', 'attendee_minutes', 1000, 600),
                            ('meeting.online', 'minutes', 100, 400), ('meeting.online', 'attendee_minutes', 200, 600)) m(category, measure, before, after);
         SELECT marts.refresh_periods(make_date(@y0, 1, 1), current_date, ARRAY(SELECT category FROM ref.categories));
         """;
@@ -154,12 +155,13 @@ public sealed class AnalystCookbookTests(AnalystScenarioFixture scenario) : ICla
     {
         var rows = await RunAsync("03_units_with_signal_this_quarter.sql");
 
-        // V3's pattern shows in V3 and every unit above it (their values include V3's).
-        Assert.Equal([("V3", "meetings_online"), ("T3", "meetings_online"), ("K", "meetings_online"), ("C", "meetings_online")],
-            rows.Select(r => ((string)r["unit_code"]!, (string)r["signal"]!)));
-        Assert.Equal(0.5m, rows[0]["score"]);
-        Assert.Contains("meeting.offline/count: 10.00 -> 5.00 (-50%)", (string)rows[0]["evidence"]!);
-        Assert.Contains("meeting.*/attendee_minutes: 1200.00 -> 1200.00 (0%)", (string)rows[0]["evidence"]!);
+        // V3's pattern shows in V3 and every unit above it (their values are V3's): one row, the top of the
+        // chain, with the three that only repeat it grouped under it.
+        var row = Assert.Single(rows);
+        Assert.Equal(("C", "meetings_online", 3L), ((string)row["unit_code"]!, (string)row["signal"]!, (long)row["grouped_children"]!));
+        Assert.True((decimal)row["score"]! >= 3m, $"score {row["score"]}");   // -log10 p: 50 of 150 offline meetings where 75 were expected
+        Assert.Contains("meeting.offline/count: 100.00 -> 50.00 (-50%), p = ", (string)row["evidence"]!);
+        Assert.Contains("meeting.*/attendee_minutes: 1200.00 -> 1200.00 (0%)", (string)row["evidence"]!);
     }
 
     [Fact]

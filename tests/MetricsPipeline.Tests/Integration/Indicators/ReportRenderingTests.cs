@@ -106,7 +106,7 @@ public sealed class ReportRenderingTests(AnalystScenarioFixture scenario, Headle
 
         var rows = await Eval<string[]>(page, "[...document.querySelectorAll('.signals-table tbody tr')].map(r => r.textContent)");
         Assert.Contains(rows, r => r.Contains("会议转线上未减时") && r.Contains("meetings_online") && r.Contains("Village Three (V3)")
-            && r.Contains("meeting.offline/count: 10.00 -> 5.00 (-50%)"));
+            && r.Contains("meeting.offline/count: 100.00 -> 50.00 (-50%), p = "));
         Assert.Contains($"本期共 {rows.Length} 条信号", await Eval<string>(page, "document.querySelector('.signal-count').textContent"));
     }
 

@@ -36,6 +36,18 @@ internal static class WarehouseSnapshot
         return snapshot;
     }
 
+    /// <summary>The snapshot with the named keys removed from every row of the named objects (columns a migration added).</summary>
+    public static Dictionary<string, List<string>> Without(Dictionary<string, List<string>> snapshot, string[] objects, params string[] keys) =>
+        snapshot.ToDictionary(o => o.Key, o => objects.Contains(o.Key)
+            ? o.Value.Select(row =>
+                {
+                    var json = System.Text.Json.Nodes.JsonNode.Parse(row)!.AsObject();
+                    foreach (var key in keys)
+                        json.Remove(key);
+                    return json.ToJsonString();
+                }).Order(StringComparer.Ordinal).ToList()
+            : o.Value);
+
     /// <summary>Fails naming the object and the first row that differs, with both row counts.</summary>
     public static void AssertEqual(Dictionary<string, List<string>> expected, Dictionary<string, List<string>> actual)
     {

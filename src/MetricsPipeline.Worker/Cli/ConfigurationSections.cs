@@ -1,5 +1,6 @@
 using MetricsPipeline.Configuration;
 using MetricsPipeline.Configuration.Binding;
+using MetricsPipeline.Worker.Hosting.Journal;
 using MetricsPipeline.Worker.Observability;
 using MetricsPipeline.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,8 @@ internal static class ConfigurationSections
         [SchedulerOptions.SectionName] = typeof(SchedulerOptions),
         [MetricsOptions.SectionName] = typeof(MetricsOptions),
         ["Host"] = typeof(HostOptions),
+        // Inside the free-form Logging section, the journal's settings are the worker's own and checked key by key.
+        [JournalOptions.SectionName] = typeof(JournalOptions),
     };
 
     /// <summary>The sections checked key by key, in the order config check names them.</summary>

@@ -76,7 +76,7 @@ public static class WorkerHost
         var underSystemd = SystemdHelpers.IsSystemdService();
         if (underSystemd)
             builder.Services.AddSystemd(); // sd_notify READY=1 / STOPPING=1 on NOTIFY_SOCKET
-        builder.Logging.AddWorkerConsole(builder.Configuration, underSystemd, logToStandardError);
+        builder.Logging.AddWorkerLogging(builder.Configuration, underSystemd, logToStandardError);
 
         builder.Services.AddMetricsPipeline(builder.Configuration);
         builder.AddPipelineTracing();

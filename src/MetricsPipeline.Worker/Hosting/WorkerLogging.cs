@@ -1,4 +1,5 @@
 using MetricsPipeline.Configuration;
+using MetricsPipeline.Worker.Hosting.Journal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,14 +9,18 @@ using Microsoft.Extensions.Options;
 namespace MetricsPipeline.Worker.Hosting;
 
 /// <summary>
-/// The worker's one log provider, the console logger, with the formatter that suits where it runs:
+/// The worker's one log provider, chosen for where it runs:
 /// <list type="bullet">
-/// <item>under systemd, "systemd": one line per event, <c>&lt;N&gt;Category[EventId] message</c>, on stderr; journald turns
-/// the <c>&lt;N&gt;</c> prefix into the entry's PRIORITY and stamps the time itself;</item>
-/// <item>elsewhere, "simple": one line per event with a UTC timestamp;</item>
-/// <item>on request, "json" (<c>Logging:Console:FormatterName</c>): one JSON object per line whose State holds the event's
+/// <item>the systemd journal, as structured entries on its native socket (<see cref="JournalLoggerProvider"/>), when
+/// systemd connected stderr to the journal (JOURNAL_STREAM names stderr) or <c>Logging:Journal:Mode</c> is Always;</item>
+/// <item>otherwise the console logger, with the formatter that suits:
+/// under systemd, "systemd": one line per event, <c>&lt;N&gt;Category[EventId] message</c>, on stderr; journald turns
+/// the <c>&lt;N&gt;</c> prefix into the entry's PRIORITY and stamps the time itself;
+/// elsewhere, "simple": one line per event with a UTC timestamp;
+/// on request, "json" (<c>Logging:Console:FormatterName</c>): one JSON object per line whose State holds the event's
 /// fields (Source, Stream, Window, RunId …) and whose Scopes hold the run and window the event belongs to.</item>
 /// </list>
+/// The journal wanted but its socket taking nothing, the console logger takes over and says so once (73301).
 /// The standard <c>Logging:Console</c> keys (FormatterName, FormatterOptions, LogToStandardErrorThreshold) apply as
 /// documented by Microsoft.Extensions.Logging; the defaults here only fill in what configuration leaves unset.
 /// </summary>
@@ -25,7 +30,7 @@ internal static class WorkerLogging
 
     private static readonly string[] Formatters = [ConsoleFormatterNames.Simple, ConsoleFormatterNames.Json, ConsoleFormatterNames.Systemd];
 
-    public static void AddWorkerConsole(this ILoggingBuilder logging, IConfiguration configuration, bool underSystemd, bool logToStandardError)
+    public static void AddWorkerLogging(this ILoggingBuilder logging, IConfiguration configuration, bool underSystemd, bool logToStandardError)
     {
         var formatter = FormatterName(configuration[FormatterNameKey], underSystemd);
 
@@ -43,7 +48,7 @@ internal static class WorkerLogging
             o.UseUtcTimestamp = true;
         });
         logging.AddConsole();
-        GateConsole(logging.Services);
+        ChooseProvider(logging.Services, configuration);
 
         // After every other configuration of the console logger (AddSystemd's own choice of formatter included),
         // so that the formatter chosen here, which already honours Logging:Console:FormatterName, is the one used.
@@ -58,17 +63,23 @@ internal static class WorkerLogging
     }
 
     /// <summary>
-    /// Puts the console logger behind a <see cref="LiveDisplayLogGate"/>, so that a verb's live progress display can
-    /// hold the log while it draws (lines written under it would tear the display apart).
+    /// Replaces the console provider AddConsole registered with the one the worker uses: the journal, or the console
+    /// logger behind a <see cref="LiveDisplayLogGate"/>, so that a verb's live progress display can hold the log while it
+    /// draws (lines written under it would tear the display apart). Chosen when the first logger is made, after the
+    /// strict configuration check has passed Logging:Journal.
     /// </summary>
-    private static void GateConsole(IServiceCollection services)
+    private static void ChooseProvider(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<LiveDisplayLogGate>();
         var console = services.Single(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider));
         services.Remove(console);
-        services.AddSingleton<ILoggerProvider>(sp => new GatedConsoleLoggerProvider(
-            new ConsoleLoggerProvider(sp.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>(), sp.GetServices<ConsoleFormatter>()),
-            sp.GetRequiredService<LiveDisplayLogGate>()));
+        services.AddSingleton<ILoggerProvider>(sp =>
+        {
+            ILoggerProvider Console() => new GatedConsoleLoggerProvider(
+                new ConsoleLoggerProvider(sp.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>(), sp.GetServices<ConsoleFormatter>()),
+                sp.GetRequiredService<LiveDisplayLogGate>());
+            return JournalSelection.Choose(configuration.GetSection(JournalOptions.SectionName).Get<JournalOptions>() ?? new JournalOptions(), Console);
+        });
     }
 
     private static string FormatterName(string? configured, bool underSystemd)

@@ -105,7 +105,8 @@ public sealed partial class FileStreamRunner(
                     FileRenamed(logger, source.Name, stream.Name, Shown(renamedFrom), Shown(file.Name));
                 }
                 known[file.Name] = new LoadedFile { Name = file.Name, Hash = read.Hash, Size = read.Snapshot.Size, ModifiedAt = read.Snapshot.ModifiedAt.UtcDateTime };
-                FileLoaded(logger, source.Name, stream.Name, Shown(file.Name), outcome.Counts.SourceRows, outcome.Counts.FactRows, outcome.Counts.QuarantinedRows);
+                using (Log.WindowRecordScope(logger, outcome.WindowId))
+                    FileLoaded(logger, source.Name, stream.Name, Shown(file.Name), outcome.Counts.SourceRows, outcome.Counts.FactRows, outcome.Counts.QuarantinedRows);
                 progress?.Report(new WindowProgress(source.Name, stream.Name, outcome.Window, index, scan.Ready.Count, outcome, null));
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -143,18 +144,21 @@ public sealed partial class FileStreamRunner(
         var (source, stream) = (run.Source, run.Stream);
         var what = fileName is null ? "" : $" file '{Shown(fileName)}'";
         var message = ErrorText.Sanitise($"{source.Name}/{stream.Name}{what}: {Describe(cause, stream)}");
-        FileFailed(logger, source.Name, stream.Name, fileName is null ? "(the stream)" : Shown(fileName), message);
         var today = Normalize.LocalCalendar.Today(clock, source.TimeZone);
         var window = new Sources.SourceWindow(today, today, false, false);
+        // Recorded first, so that the event names the ops.windows row that holds the failure.
+        long? windowId = null;
         try
         {
-            await ledger.RecordFailedWindowAsync(run.RunId, source.Name, stream.Name, window, startedAt, clock.GetUtcNow(), counts,
+            windowId = await ledger.RecordFailedWindowAsync(run.RunId, source.Name, stream.Name, window, startedAt, clock.GetUtcNow(), counts,
                 message, CancellationToken.None, fileName: fileName is null ? null : ErrorText.Sanitise(fileName, 500), fileHash: hash);
         }
         catch (NpgsqlException ex)
         {
             ResilienceLog.LedgerWriteFailed(logger, fileName is null ? "failed stream" : "failed file", source.Name, ErrorText.Sanitise(ex.Message));
         }
+        using (Log.WindowRecordScope(logger, windowId))
+            FileFailed(logger, source.Name, stream.Name, fileName is null ? "(the stream)" : Shown(fileName), message);
         progress?.Report(new WindowProgress(source.Name, stream.Name, window, index, count, null, message));
         run.Errors.Add(message);
         metrics.WindowFailed(source.Name, stream.Name, clock.GetUtcNow() - startedAt);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using MetricsPipeline.Sources;
 using Microsoft.Extensions.Logging;
 
 namespace MetricsPipeline.Pipeline;
@@ -11,14 +13,26 @@ internal static partial class Log
     private static readonly Func<ILogger, string, long, IDisposable?> Run =
         LoggerMessage.DefineScope<string, long>("Source {Source} run {RunId}");
 
-    private static readonly Func<ILogger, string, string, IDisposable?> Window =
-        LoggerMessage.DefineScope<string, string>("Stream {Stream} window {Window}");
+    private static readonly Func<ILogger, string, string, string, string, IDisposable?> Window =
+        LoggerMessage.DefineScope<string, string, string, string>("Stream {Stream} window {Window} (days {DayFrom} to {DayTo})");
+
+    private static readonly Func<ILogger, long, IDisposable?> WindowRecord =
+        LoggerMessage.DefineScope<long>("ops.windows row {WindowId}");
 
     /// <summary>The run every event logged inside it belongs to (structured as Source, RunId).</summary>
     public static IDisposable? RunScope(ILogger logger, string source, long runId) => Run(logger, source, runId);
 
-    /// <summary>The window every event logged inside it belongs to (structured as Stream, Window).</summary>
-    public static IDisposable? WindowScope(ILogger logger, string stream, string window) => Window(logger, stream, window);
+    /// <summary>The window every event logged inside it belongs to (structured as Stream, Window, DayFrom, DayTo; days as yyyy-MM-dd).</summary>
+    public static IDisposable? WindowScope(ILogger logger, string stream, SourceWindow window) =>
+        Window(logger, stream, window.ToString(), Day(window.From), Day(window.To));
+
+    /// <summary>
+    /// The ops.windows row a load's outcome was recorded as (structured as WindowId), around the event that reports it;
+    /// none when the ledger could not record it.
+    /// </summary>
+    public static IDisposable? WindowRecordScope(ILogger logger, long? windowId) => windowId is { } id ? WindowRecord(logger, id) : null;
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     [LoggerMessage(EventId = 71001, Level = LogLevel.Information, Message = "Run {RunId} of source {Source} started ({Trigger})")]
     public static partial void RunStarted(ILogger logger, string source, long runId, string trigger);

@@ -140,33 +140,39 @@ public sealed class SourceRunner(
             if (await sourceLock.EnsureHeldAsync(cancellationToken) == SourceLockState.HeldByAnotherRun)
                 return LockLost(source, stream, "window " + window, outcomes);
             using var activity = PipelineActivities.StartWindow(source.Name, stream.Name, window);
-            using var windowScope = Log.WindowScope(logger, stream.Name, window.ToString());
+            using var windowScope = Log.WindowScope(logger, stream.Name, window);
             try
             {
                 var outcome = await loader.LoadAsync(runId, source, stream, window, pipeline.History.From, knownUnits, cancellationToken);
                 activity.Succeeded(outcome);
                 outcomes.Add(outcome);
                 metrics.WindowSucceeded(source.Name, stream.Name, outcome);
-                Log.WindowLoaded(logger, source.Name, stream.Name, window.ToString(), outcome.Counts.SourceRows, outcome.Counts.FactRows,
-                    outcome.Counts.QuarantinedRows, outcome.FactsWritten, outcome.FactsDeleted, outcome.Duration.TotalMilliseconds);
+                using (Log.WindowRecordScope(logger, outcome.WindowId))
+                {
+                    Log.WindowLoaded(logger, source.Name, stream.Name, window.ToString(), outcome.Counts.SourceRows, outcome.Counts.FactRows,
+                        outcome.Counts.QuarantinedRows, outcome.FactsWritten, outcome.FactsDeleted, outcome.Duration.TotalMilliseconds);
+                }
                 progress?.Report(new WindowProgress(source.Name, stream.Name, window, i + 1, windows.Count, outcome, null));
             }
             catch (WindowFailedException ex)
             {
                 var message = $"{source.Name}/{stream.Name} {window}: {Describe(ex.InnerException ?? ex)}" +
                               (ex.Attempts > 1 ? $" (after {ex.Attempts} attempts)" : "");
-                Log.WindowFailed(logger, ex.InnerException ?? ex, source.Name, stream.Name, window.ToString(), message);
                 activity.SetOutcome(message);
                 metrics.WindowFailed(source.Name, stream.Name, clock.GetUtcNow() - ex.StartedAt);
+                // Recorded first, so that the event names the ops.windows row that holds the failure.
+                long? windowId = null;
                 try
                 {
-                    await ledger.RecordFailedWindowAsync(runId, source.Name, stream.Name, window, ex.StartedAt, clock.GetUtcNow(),
+                    windowId = await ledger.RecordFailedWindowAsync(runId, source.Name, stream.Name, window, ex.StartedAt, clock.GetUtcNow(),
                         ex.Counts, message, CancellationToken.None);
                 }
                 catch (NpgsqlException ledgerError)
                 {
                     ResilienceLog.LedgerWriteFailed(logger, "failed window " + window, source.Name, Describe(ledgerError));
                 }
+                using (Log.WindowRecordScope(logger, windowId))
+                    Log.WindowFailed(logger, ex.InnerException ?? ex, source.Name, stream.Name, window.ToString(), message);
                 progress?.Report(new WindowProgress(source.Name, stream.Name, window, i + 1, windows.Count, null, message));
                 // Later windows wait: loading them now would leave a hole in coverage behind the failure.
                 return new StreamRunResult(stream.Name, outcomes, message);

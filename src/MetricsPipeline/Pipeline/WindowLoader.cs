@@ -144,8 +144,9 @@ public sealed class WindowFailedException(SourceWindow window, WindowCounts? cou
     public DateTimeOffset StartedAt { get; } = startedAt;
 }
 
-public sealed record WindowOutcome(SourceWindow Window, WindowCounts Counts, long FactsWritten, long FactsDeleted, TimeSpan Duration)
+/// <summary>A committed load: its window, counts and duration, and <paramref name="WindowId"/>, the ops.windows row it was recorded as.</summary>
+public sealed record WindowOutcome(SourceWindow Window, WindowCounts Counts, long FactsWritten, long FactsDeleted, TimeSpan Duration, long WindowId)
 {
     public static WindowOutcome Succeeded(SourceWindow window, WindowCounts counts, WindowWriteResult result, TimeSpan duration) =>
-        new(window, counts, result.FactsWritten, result.FactsDeleted, duration);
+        new(window, counts, result.FactsWritten, result.FactsDeleted, duration, result.WindowId);
 }

@@ -49,17 +49,18 @@ public sealed class RunLedger(NpgsqlDataSource warehouse)
             new { runId, status = error is null ? "succeeded" : "failed", error, breakerState }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Records a failed window in its own transaction, after the window's own transaction rolled back.</summary>
-    public async Task RecordFailedWindowAsync(
+    /// <summary>Records a failed window in its own transaction, after the window's own transaction rolled back; returns its ops.windows id.</summary>
+    public async Task<long> RecordFailedWindowAsync(
         long runId, string source, string stream, SourceWindow window, DateTimeOffset startedAt, DateTimeOffset finishedAt,
         WindowCounts? counts, string error, CancellationToken cancellationToken, string? fileName = null, string? fileHash = null)
     {
         await using var connection = await warehouse.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO ops.windows (run_id, source, stream, day_from, day_to, open_before, open_after, started_at, finished_at,
                                      status, source_rows, fact_rows, quarantined_rows, error, file_name, file_hash)
             VALUES (@runId, @source, @stream, @from, @to, @openBefore, @openAfter, @startedAt, @finishedAt,
                     'failed', @sourceRows, @factRows, @quarantinedRows, @error, @fileName, @fileHash)
+            RETURNING window_id
             """,
             new
             {

@@ -5,11 +5,17 @@ namespace MetricsPipeline.Tests.Infrastructure;
 
 /// <summary>
 /// A migrated warehouse that the pipeline has loaded (both providers, facts, quarantine, coverage, a failed
-/// window, indicators, restatements, a coverage gap, a signal), for tests that read it as the roles and
+/// window, indicators, restatements, a coverage gap, signals of a county and of a village), for tests that read it as the roles and
 /// dashboards do. Built once per test class.
 /// </summary>
 public sealed class LoadedWarehouse : IAsyncLifetime
 {
+    /// <summary>The signal the fixture raises for the county C01 (the root of the harness's org tree).</summary>
+    public const string CountySignal = "relabelling";
+
+    /// <summary>The signal the fixture raises for the village V01 (C01 > T01 > V01; T02 is a sibling of T01).</summary>
+    public const string VillageSignal = "longer_documents";
+
     public PipelineHarness Harness { get; private set; } = null!;
 
     public string Warehouse => Harness.Warehouse;
@@ -56,20 +62,27 @@ public sealed class LoadedWarehouse : IAsyncLifetime
         await using var connection = new NpgsqlConnection(Warehouse);
         // A day whose pull was lost (as after a restore of ops from an older backup): a gap in marts.coverage_gaps.
         await connection.ExecuteAsync("DELETE FROM ops.coverage WHERE source = 'county-oa' AND stream = 'meetings' AND day = current_date - 20");
-        // Signals need years of history (a base year, a campaign, a rebound); one as marts.refresh_signals writes
-        // it, on the last ended quarter of the county, with its evidence.
+        // Signals need years of history (a base year, a campaign, a rebound); two as marts.refresh_signals writes
+        // them, on the last ended quarter, with their evidence: one of the county C01, one of its village V01
+        // (below township T01; T02 is T01's sibling), so the dashboards' subtree filter has something to tell apart.
         await connection.ExecuteAsync("""
             WITH q AS (SELECT (date_trunc('quarter', current_date) - interval '3 months')::date AS q_start),
             s AS (
                 INSERT INTO marts.signals (signal, unit_code, category, period_kind, period_start, period_end, started_on, score, summary, computed_at)
-                SELECT 'relabelling', 'C01', 'document.formal', 'quarter', q_start, (q_start + interval '3 months' - interval '1 day')::date,
-                       q_start, 0.8, 'Formal documents down while informal ones rose by about as much; total flat.', now()
-                FROM q
-                RETURNING signal_id, period_start)
+                SELECT v.signal, v.unit_code, v.category, 'quarter', q_start, (q_start + interval '3 months' - interval '1 day')::date,
+                       q_start, v.score, v.summary, now()
+                FROM q, (VALUES
+                    (@countySignal, 'C01', 'document.formal', 0.8, 'Formal documents down while informal ones rose by about as much; total flat.'),
+                    (@villageSignal, 'V01', NULL, 0.6, 'Fewer documents, but each about twice as long; pages flat.')
+                ) AS v(signal, unit_code, category, score, summary)
+                RETURNING signal_id, unit_code, period_start)
             INSERT INTO marts.signal_evidence (signal_id, series, before_start, before_value, after_value, change)
             SELECT signal_id, series, (period_start - interval '1 year')::date, before, after, after / before - 1
-            FROM s, (VALUES ('document.formal count', 120.0, 70.0), ('document.informal count', 40.0, 88.0)) AS e(series, before, after);
-            """);
+            FROM s
+            JOIN (VALUES ('C01', 'document.formal count', 120.0, 70.0), ('C01', 'document.informal count', 40.0, 88.0),
+                         ('V01', 'document count', 30.0, 16.0), ('V01', 'document pages', 90.0, 92.0)) AS e(unit_code, series, before, after)
+              USING (unit_code);
+            """, new { countySignal = CountySignal, villageSignal = VillageSignal });
     }
 
     /// <summary>Runs SQL on the warehouse as a member of the role (SET ROLE from the test's superuser).</summary>

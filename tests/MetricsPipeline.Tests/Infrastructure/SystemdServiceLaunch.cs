@@ -8,7 +8,9 @@ namespace MetricsPipeline.Tests.Infrastructure;
 /// Starts a program the way systemd starts a Type=notify service with LoadCredential: its parent process is named
 /// "systemd" (Microsoft.Extensions.Hosting.Systemd looks at /proc/PPID/comm), NOTIFY_SOCKET names a datagram socket
 /// this class listens on, INVOCATION_ID is set, and CREDENTIALS_DIRECTORY holds the credential files. The parent is
-/// a copy of bash named systemd that runs the program as its child and exits with its status.
+/// a copy of bash named systemd that runs the program as its child and exits with its status. With a journal stream,
+/// JOURNAL_STREAM is set to the device and inode of the program's stderr, as systemd sets it for a unit whose
+/// StandardError= is the journal (coreutils' stat prints them as systemd does, st_dev:st_ino).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SystemdServiceLaunch : IAsyncDisposable
@@ -35,7 +37,11 @@ public sealed class SystemdServiceLaunch : IAsyncDisposable
     }
 
     public static SystemdServiceLaunch Start(string executable, IReadOnlyDictionary<string, string> credentials,
-        IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+        IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        Start(executable, credentials, environment, journalStream: false, arguments);
+
+    public static SystemdServiceLaunch Start(string executable, IReadOnlyDictionary<string, string> credentials,
+        IReadOnlyDictionary<string, string>? environment, bool journalStream, params string[] arguments)
     {
         var directory = Directory.CreateTempSubdirectory("mp-systemd-launch-").FullName;
         var socketPath = Path.Combine(directory, "notify");
@@ -54,13 +60,18 @@ public sealed class SystemdServiceLaunch : IAsyncDisposable
         var systemd = Path.Combine(directory, "systemd");
         File.Copy("/bin/bash", systemd);
         // Two commands, so bash forks the program instead of exec-ing it: the program's parent stays "systemd".
+        var script = "\"$0\" \"$@\"; status=$?; exit $status";
+        if (journalStream)
+            script = "export JOURNAL_STREAM=\"$(stat -L -c '%d:%i' /proc/self/fd/2)\"; " + script;
         var info = new ProcessStartInfo(systemd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "-c", "\"$0\" \"$@\"; status=$?; exit $status", executable }.Concat(arguments))
+        foreach (var argument in new[] { "-c", script, executable }.Concat(arguments))
             info.ArgumentList.Add(argument);
         info.Environment["NOTIFY_SOCKET"] = socketPath;
         info.Environment["INVOCATION_ID"] = Guid.NewGuid().ToString("N");
         info.Environment["CREDENTIALS_DIRECTORY"] = credentialsDirectory;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        if (!journalStream)
+            info.Environment.Remove("JOURNAL_STREAM"); // the test runner's own, if it runs in a unit, names another stream
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             info.Environment[name] = value;
         return new SystemdServiceLaunch(directory, notify, Process.Start(info)!);

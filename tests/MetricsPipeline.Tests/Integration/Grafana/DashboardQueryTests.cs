@@ -56,6 +56,37 @@ public sealed class DashboardQueryTests(LoadedWarehouse loaded) : IClassFixture<
         Assert.True(problems.Count == 0, $"{file}:\n" + string.Join("\n\n", problems));
     }
 
+    /// <summary>
+    /// The signal panels show the signals of the chosen unit's subtree (marts.unit_tree): a village's signal for the
+    /// village, its township and its county; not for the township beside them; a county's signal for the county alone.
+    /// </summary>
+    [Theory]
+    [InlineData("C01", new[] { LoadedWarehouse.CountySignal, LoadedWarehouse.VillageSignal })]
+    [InlineData("T01", new[] { LoadedWarehouse.VillageSignal })]
+    [InlineData("V01", new[] { LoadedWarehouse.VillageSignal })]
+    [InlineData("T02", new string[0])]
+    [InlineData("V02", new string[0])]
+    public async Task SignalPanels_ShowTheSignalsOfTheChosenUnitsSubtreeOnly(string unit, string[] expected)
+    {
+        using var dashboard = GrafanaFiles.Dashboard("indicators.json");
+        var variables = await ResolveVariablesAsync(dashboard.RootElement);
+        variables["unit"] = [unit];
+        var now = DateTimeOffset.UtcNow.AddSeconds(1);
+        var grafana = new GrafanaQuery(now.AddDays(-400), now, TimeSpan.FromHours(1), variables);
+
+        var signalPanels = Panels(dashboard.RootElement)
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray().Select(t => (Panel: p.GetProperty("title").GetString()!, Sql: t.GetProperty("rawSql").GetString()!)))
+            .Where(t => t.Sql.Contains("marts.signals", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(2, signalPanels.Count); // the last ended quarter, and the history
+        foreach (var (title, sql) in signalPanels)
+        {
+            var signals = await ColumnAsDashboardAsync(grafana.Expand(sql), "signal");
+            Assert.True(signals.Distinct().Order().SequenceEqual(expected.Order()),
+                $"'{title}' for unit {unit}: expected the signals [{string.Join(", ", expected)}], got [{string.Join(", ", signals)}]");
+        }
+    }
+
     /// <summary>Runs each variable query; the value used is the dashboard's saved current value, or Grafana's default, the first.</summary>
     private async Task<Dictionary<string, IReadOnlyList<string>>> ResolveVariablesAsync(JsonElement dashboard)
     {
@@ -127,6 +158,19 @@ public sealed class DashboardQueryTests(LoadedWarehouse loaded) : IClassFixture<
         {
             return ([], 0, 0, $"{ex.SqlState} {ex.MessageText}");
         }
+    }
+
+    /// <summary>One column of every row the query returns, read as the dashboard role.</summary>
+    private async Task<List<string?>> ColumnAsDashboardAsync(string sql, string column)
+    {
+        await using var connection = await OpenAsDashboardAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ordinal = reader.GetOrdinal(column);
+        var values = new List<string?>();
+        while (await reader.ReadAsync())
+            values.Add(reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal));
+        return values;
     }
 
     private async Task<NpgsqlConnection> OpenAsDashboardAsync()

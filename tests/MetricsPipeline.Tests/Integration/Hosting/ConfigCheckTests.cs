@@ -17,7 +17,7 @@ public sealed class ConfigCheckTests
 
         Assert.True(exitCode == 0, output);
         Assert.Contains($"Read: {config}", output);
-        Assert.Contains("Keys: every key under ConnectionStrings, Pipeline, Scheduler, Metrics, Host is one this build knows", output);
+        Assert.Contains("Keys: every key under ConnectionStrings, Pipeline, Scheduler, Metrics, Host, Logging:Journal is one this build knows", output);
         Assert.Contains($"Warehouse: host 127.0.0.1, port {closedPort}, database metrics, user metrics; not connected", output);
         Assert.Contains("Pipeline: 2 source(s), 4 stream(s), history from 2025-01-01.", output);
         Assert.Contains("county-oa (postgres): cron \"0 0 2 * * ?\" in Asia/Shanghai, next ", output);

@@ -89,6 +89,100 @@ public sealed class SystemdServiceTests(PublishedWorker worker) : IClassFixture<
         Assert.Equal(0, service.ExitCode);
     }
 
+    /// <summary>
+    /// With stderr the journal stream (JOURNAL_STREAM names it, as systemd sets it for StandardError=journal), the worker
+    /// speaks the journal's native protocol: each event one datagram on the journal socket (here one the test binds,
+    /// through Logging:Journal:Socket) whose fields are the event's id, priority, message and the run's and window's
+    /// fields; a window's WINDOW_ID is the ops.windows row, whose run, source, stream and days the fields repeat.
+    /// </summary>
+    [Fact]
+    public async Task Serve_UnderSystemdWithStderrTheJournalStream_SendsStructuredEntriesToTheJournalSocket()
+    {
+        await using var h = await PipelineHarness.CreateAsync("systemd_native");
+        var config = ServiceConfig(h);
+        using var journal = new JournalReceiver(Path.Combine(h.Directory, "journal.socket"));
+
+        await using var service = SystemdServiceLaunch.Start(worker.Executable, new Dictionary<string, string> { ["warehouse"] = h.Warehouse },
+            new Dictionary<string, string> { ["Logging__Journal__Socket"] = journal.Path }, journalStream: true, "serve", "--config", config);
+        var ran = await journal.WaitForAsync(e => e.Any(x => x["EVENT_ID"] == "71101") && e.Any(x => x["EVENT_ID"] == "71102")
+                && e.Any(x => x["EVENT_ID"] == "71002"),
+            TimeSpan.FromSeconds(60));
+        Assert.True(ran, $"no finished run, loaded window and failed window in the journal:\n{string.Join("\n", journal.Entries)}\n{service.Describe()}");
+        Assert.Contains("READY=1", service.Notifications);
+        var entries = journal.Entries;
+        Assert.All(entries, e => Assert.Equal("metrics-pipeline", e["SYSLOG_IDENTIFIER"]));
+        Assert.All(entries, e => Assert.NotNull(e["MESSAGE"]));
+        Assert.All(entries, e => Assert.Matches("^[0-7]$", e["PRIORITY"]!));
+
+        var started = entries.First(e => e["EVENT_ID"] == "71001" && e["SOURCE"] == "county-oa");
+        Assert.Equal("6", started["PRIORITY"]);
+        Assert.Equal("RunStarted", started["EVENT_NAME"]);
+        Assert.Equal("MetricsPipeline.Pipeline.SourceRunner", started["LOGGER"]);
+        Assert.Equal("schedule", started["TRIGGER"]);
+        Assert.Matches(@"^\d+$", started["RUN_ID"]!);
+        Assert.Equal($"Run {started["RUN_ID"]} of source county-oa started (schedule)", started["MESSAGE"]);
+
+        // A loaded window: its own fields, the run's and the window's, and the ops.windows row that recorded it.
+        var loaded = entries.First(e => e["EVENT_ID"] == "71101");
+        Assert.Equal("county-oa", loaded["SOURCE"]);
+        Assert.Equal("documents", loaded["STREAM"]);
+        Assert.Matches(@"^[\[(]", loaded["WINDOW"]!);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", loaded["DAY_FROM"]!);
+        Assert.StartsWith("Loaded county-oa/documents ", loaded["MESSAGE"]);
+        var row = Assert.Single(await h.QueryAsync<(long RunId, string Source, string Stream, string DayFrom, string DayTo, string Status)>(
+            "SELECT run_id, source, stream, day_from::text, day_to::text, status FROM ops.windows WHERE window_id = @id", new { id = long.Parse(loaded["WINDOW_ID"]!) }));
+        Assert.Equal((long.Parse(loaded["RUN_ID"]!), "county-oa", "documents", loaded["DAY_FROM"], loaded["DAY_TO"], "succeeded"), row);
+
+        // A failed window: err, the exception whole (its stack trace is several lines: the binary form), its failed row.
+        var failed = entries.First(e => e["EVENT_ID"] == "71102");
+        Assert.Equal("3", failed["PRIORITY"]);
+        Assert.Equal("grid-app", failed["SOURCE"]);
+        Assert.Equal("checkins", failed["STREAM"]);
+        Assert.Contains("\n", failed["EXCEPTION"]);
+        Assert.NotNull(failed["EXCEPTION_TYPE"]);
+        var failedRow = Assert.Single(await h.QueryAsync<(long RunId, string Source, string Status)>(
+            "SELECT run_id, source, status FROM ops.windows WHERE window_id = @id", new { id = long.Parse(failed["WINDOW_ID"]!) }));
+        Assert.Equal((long.Parse(failed["RUN_ID"]!), "grid-app", "failed"), failedRow);
+
+        // Everything went to the journal: no line on stderr, none on stdout.
+        Assert.Equal("", service.StandardError.Trim());
+        Assert.Equal("", service.StandardOutput.Trim());
+
+        Assert.True(await service.StopAsync(TimeSpan.FromSeconds(60)), "the worker did not stop on SIGTERM:\n" + service.Describe());
+        Assert.Equal(0, service.ExitCode);
+        Assert.Contains("STOPPING=1", service.Notifications);
+    }
+
+    /// <summary>The journal stream is stderr but the journal socket takes nothing: journal lines on stderr, and one warning that says so.</summary>
+    [Fact]
+    public async Task RunOnce_JournalStreamButNoJournalSocket_WritesJournalLinesToStderrSayingSoOnce()
+    {
+        await using var h = await PipelineHarness.CreateAsync("systemd_nojournal");
+        var config = ServiceConfig(h);
+        var missing = Path.Combine(h.Directory, "no-journal.socket");
+        await using var service = SystemdServiceLaunch.Start(worker.Executable, new Dictionary<string, string> { ["warehouse"] = h.Warehouse },
+            new Dictionary<string, string> { ["Logging__Journal__Socket"] = missing }, journalStream: true, "run-once", "--config", config);
+
+        Assert.True(await service.WaitForAsync(s => s.HasExited, TimeSpan.FromSeconds(60)), service.Describe());
+        var warnings = service.StandardErrorLines.Where(l => l.Contains("[73301]", StringComparison.Ordinal)).ToList();
+        var warning = Assert.Single(warnings);
+        Assert.StartsWith($"<4>MetricsPipeline.Worker.Hosting.Journal[73301] The journal was to get the log (Logging:Journal:Mode Auto), but its socket {missing} takes no entries (", warning);
+        Assert.Contains(service.StandardErrorLines, l => JournalLine.IsMatch(l) && l.Contains("[71101] Loaded county-oa/documents", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunOnce_UnknownJournalMode_StopsStartUpNamingTheKey()
+    {
+        await using var h = await PipelineHarness.CreateAsync("journal_mode");
+        var config = ServiceConfig(h);
+        await using var service = SystemdServiceLaunch.Start(worker.Executable, new Dictionary<string, string> { ["warehouse"] = h.Warehouse },
+            new Dictionary<string, string> { ["Logging__Journal__Mode"] = "sometimes" }, "run-once", "--config", config);
+
+        Assert.True(await service.WaitForAsync(s => s.HasExited, TimeSpan.FromSeconds(60)), service.Describe());
+        Assert.Equal(2, service.ExitCode);
+        Assert.Contains("Logging:Journal:Mode: 'sometimes' is not", service.StandardError);
+    }
+
     [Fact]
     public async Task RunOnce_UnknownLogFormat_StopsStartUpNamingTheKey()
     {

@@ -6,12 +6,6 @@ settings AS (
           WHERE key = 'base_period' AND value ~ '^[0-9]{4}$') AS base_year,
         coalesce((SELECT value::numeric FROM ref.indicator_settings WHERE key = 'coverage_threshold'), 0.95) AS coverage_threshold,
         coalesce((SELECT value::numeric FROM ref.indicator_settings WHERE key = 'working_hours_per_fte_year'), 2000) AS working_hours_year
-),
-subtree_headcount AS (
-    SELECT tree.ancestor_code AS unit_code, coalesce(sum(u.headcount) FILTER (WHERE u.active), 0) AS headcount
-    FROM marts.unit_tree tree
-    JOIN ref.units u ON u.code = tree.descendant_code
-    GROUP BY tree.ancestor_code
 )
 SELECT
     cur.unit_code,
@@ -54,20 +48,72 @@ CROSS JOIN settings s
 JOIN ref.categories cat ON cat.category = cur.category
 LEFT JOIN ref.effective_tariffs tf ON tf.category = cur.category
 LEFT JOIN ref.units u ON u.code = cur.unit_code
-LEFT JOIN subtree_headcount hc ON hc.unit_code = cur.unit_code
+-- Staff of the unit's subtree, summed for the units read (a ranking of a few townships reads a few
+-- subtrees, not the whole tree).
+LEFT JOIN LATERAL (
+    SELECT coalesce(sum(d.headcount) FILTER (WHERE d.active), 0) AS headcount
+    FROM marts.unit_tree tree
+    JOIN ref.units d ON d.code = tree.descendant_code
+    WHERE tree.ancestor_code = cur.unit_code
+) hc ON true
 CROSS JOIN LATERAL (
     SELECT marts.season_start(cur.period_kind, cur.period_start, s.base_year) AS start
 ) base_period
+-- The base period's basis as marts.period_values holds it, looked up in the stored tables: joining the
+-- view would derive the zeros of every series to find the one row (1.5 ms a row, most of a ranking's time).
+--   stored     the base period's sums (scm_items = count less the timed count, as the view derives it)
+--   derived    where a series has no stored sum but its unit is active and the period was expected, the
+--              view's zero (marts.zero_value): flows 0 where pulled, a stock's mean 0 over complete days
+LEFT JOIN marts.period_coverage base_pc
+       ON (base_pc.category, base_pc.period_kind, base_pc.period_start) = (cur.category, cur.period_kind, base_period.start)
 LEFT JOIN LATERAL (
-    SELECT max(b.period_end) AS period_end,
-           sum(b.value) FILTER (WHERE b.measure = 'scm_own_minutes') AS own_minutes,
-           sum(b.value) FILTER (WHERE b.measure = 'scm_items')       AS items,
-           coalesce(sum(b.value) FILTER (WHERE b.measure = 'active_mean'),
-                    sum(b.value) FILTER (WHERE b.measure = 'count_mean')) AS mean_level,
-           count(*) AS base_rows
-    FROM marts.period_values b
+    SELECT count(*) FILTER (WHERE b.measure <> 'scm_timed_count') AS stored_rows,
+           max(b.value) FILTER (WHERE b.measure = 'scm_own_minutes') AS own_minutes,
+           bool_or(b.measure = 'count')                             AS has_count,
+           max(b.value) FILTER (WHERE b.measure = 'count')           AS count,
+           max(b.value) FILTER (WHERE b.measure = 'scm_timed_count') AS timed_count,
+           max(b.value) FILTER (WHERE b.measure = 'active_mean')     AS active_mean,
+           max(b.value) FILTER (WHERE b.measure = 'count_mean')      AS count_mean
+    FROM marts.period_sums b
     WHERE (b.category, b.period_kind, b.period_start, b.unit_code) = (cur.category, cur.period_kind, base_period.start, cur.unit_code)
-) base ON true
+      -- like the view, which reads a stored sum only where its period has a coverage row
+      AND base_pc.category IS NOT NULL
+) bs ON true
+LEFT JOIN LATERAL (
+    -- The series of the unit and category (measures with a yearly sum), which get derived zeros.
+    SELECT bool_or(y.measure = 'scm_own_minutes') AS own_minutes,
+           bool_or(y.measure = 'count')           AS count,
+           bool_or(y.measure = 'active' AND cat.kind = 'stock') AS active,
+           bool_or(y.measure = 'count' AND cat.kind = 'stock') AS stock_count
+    FROM marts.period_sums y
+    WHERE y.unit_code = cur.unit_code AND y.period_kind = 'year' AND y.category = cur.category
+) series ON true
+CROSS JOIN LATERAL (
+    SELECT base_pc.category IS NOT NULL AND (bs.stored_rows > 0 OR (u.active AND base_pc.expected_cells > 0)) AS has_rows,
+           u.active AND base_pc.expected_cells > 0 AS derives_zeros
+    OFFSET 0
+) bz
+CROSS JOIN LATERAL (
+    SELECT base_pc.period_end,
+           coalesce(bs.own_minutes,
+                    CASE WHEN bz.derives_zeros AND series.own_minutes
+                         THEN marts.zero_value('flow', 'scm_own_minutes', base_pc.covered_cells, base_pc.covered_days, base_pc.last_covered_day) END)
+               AS own_minutes,
+           CASE WHEN cat.kind <> 'flow' THEN NULL
+                WHEN bs.has_count THEN CASE WHEN bs.timed_count IS NULL OR bs.timed_count < bs.count
+                                            THEN bs.count - coalesce(bs.timed_count, 0) END
+                WHEN bz.derives_zeros AND series.count
+                THEN marts.zero_value('flow', 'scm_items', base_pc.covered_cells, base_pc.covered_days, base_pc.last_covered_day)
+           END AS items,
+           coalesce(coalesce(bs.active_mean,
+                             CASE WHEN bz.derives_zeros AND series.active
+                                  THEN marts.zero_value(cat.kind, 'active_mean', base_pc.covered_cells, base_pc.covered_days, base_pc.last_covered_day) END),
+                    coalesce(bs.count_mean,
+                             CASE WHEN bz.derives_zeros AND series.stock_count
+                                  THEN marts.zero_value(cat.kind, 'count_mean', base_pc.covered_cells, base_pc.covered_days, base_pc.last_covered_day) END))
+               AS mean_level,
+           CASE WHEN bz.has_rows THEN 1 ELSE 0 END AS base_rows
+) base
 LEFT JOIN marts.coverage_now cov
        ON (cov.category, cov.period_kind, cov.period_start) = (cur.category, cur.period_kind, cur.period_start)
 LEFT JOIN marts.coverage_now base_cov

@@ -3,8 +3,8 @@ WITH
 per_unit AS (
     SELECT
         b.unit_code,
-        min(b.unit_name)              AS unit_name,
-        min(b.unit_level)             AS unit_level,
+        b.unit_name,
+        b.unit_level,
         b.period_kind,
         b.period_start,
         max(b.period_end)             AS period_end,
@@ -20,7 +20,8 @@ per_unit AS (
         coalesce(array_agg(b.category ORDER BY b.category) FILTER (WHERE b.status = 'insufficient_coverage'), '{}') AS insufficient_categories,
         coalesce(array_agg(b.category ORDER BY b.category) FILTER (WHERE b.status IN ('no_base', 'no_tariff')), '{}') AS excluded_categories
     FROM marts.burden_hours b
-    GROUP BY b.unit_code, b.period_kind, b.period_start
+    -- Name and level are the unit's; grouped by, so that a filter on the level reaches marts.burden_hours.
+    GROUP BY b.unit_code, b.unit_name, b.unit_level, b.period_kind, b.period_start
 )
 SELECT
     p.unit_code, p.unit_name, p.unit_level, p.period_kind, p.period_start, p.period_end,

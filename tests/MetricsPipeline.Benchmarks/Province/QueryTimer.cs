@@ -23,19 +23,14 @@ internal static class QueryTimer
 
     /// <summary>
     /// Townships of one county ranked by burden hours per FTE (the target query "townships of one county"): sql/analyst/01
-    /// narrowed to the county's children through ref.units. Kept here because the analyst folder ranks the whole province.
+    /// narrowed to the county's subtree (marts.burden_ranking's fourth argument). Kept here because the analyst
+    /// folder ranks the whole province.
     /// </summary>
     private const string TownshipsOfCounty = """
-        SELECT rank() OVER (ORDER BY b.hours_per_fte DESC NULLS LAST) AS rank,
-               b.unit_code, b.unit_name, round(b.hours, 1) AS burden_hours, b.subtree_headcount AS fte,
-               round(b.hours_per_fte, 2) AS hours_per_fte, b.status
-        FROM marts.burden_hours_by_unit b
-        JOIN ref.units u ON u.code = b.unit_code
-        WHERE u.parent_code = '{0}'
-          AND b.unit_level = 'township'
-          AND b.period_kind = 'year'
-          AND b.period_start = (date_trunc('year', current_date) - interval '1 year')::date
-        ORDER BY rank, b.unit_code
+        SELECT r.rank, r.unit_code, r.unit_name, round(r.hours, 1) AS burden_hours, r.subtree_headcount AS fte,
+               round(r.hours_per_fte, 2) AS hours_per_fte, r.status
+        FROM marts.burden_ranking('year', (date_trunc('year', current_date) - interval '1 year')::date, 'township', '{0}') r
+        ORDER BY r.rank, r.unit_code
         """;
 
     public const string MonthlySeriesPanel = "Monthly values by category";

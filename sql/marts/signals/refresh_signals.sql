@@ -126,6 +126,7 @@ BEGIN
         p_value           double precision NOT NULL,
         effect            numeric          NOT NULL,
         summary           text             NOT NULL,
+        summary_zh        text             NOT NULL,
         evidence          jsonb            NOT NULL,
         main_series       text             NULL,
         main_dir          integer          NULL,
@@ -137,14 +138,14 @@ BEGIN
     ) ON COMMIT DROP;
     PERFORM 'PRAGMA:TABLE: signal_cand (signal text, unit_code text, scope text, category text, period_kind text, '
             'period_start date, period_end date, started_on date, p_value double precision, effect numeric, summary text, '
-            'evidence jsonb, main_series text, main_dir integer, main_before_from date, main_before_to date, '
+            'summary_zh text, evidence jsonb, main_series text, main_dir integer, main_before_from date, main_before_to date, '
             'main_after_start date, main_before numeric, main_after numeric)';
 
     -- -----------------------------------------------------------------------------------------------
     -- Year-over-year signals over several series of one unit, in each scope. Each needs its main series'
     -- volume a year earlier (min_volume) and a change beyond chance (p_value <= p_max).
     -- -----------------------------------------------------------------------------------------------
-    INSERT INTO signal_cand (signal, unit_code, scope, period_kind, period_start, period_end, p_value, effect, summary, evidence,
+    INSERT INTO signal_cand (signal, unit_code, scope, period_kind, period_start, period_end, p_value, effect, summary, summary_zh, evidence,
                              main_series, main_dir, main_before_from, main_before_to, main_after_start, main_before, main_after)
     WITH
     th AS (
@@ -277,6 +278,10 @@ BEGIN
            format('Offline meetings %s%% while online meeting minutes %s and total attendee minutes %s%% against a year earlier',
                   round(100 * marts.rel_change(mo.off_n, mo.off_b)), coalesce(round(100 * marts.rel_change(mo.onmin_n, mo.onmin_b)) || '%', 'rose from 0'),
                   round(100 * marts.rel_change(mo.att_n, mo.att_b))),
+           format('与上年同期相比,线下会议场次变化 %s%%,线上会议时长%s,参会总时长(人·分钟)变化 %s%%',
+                  round(100 * marts.rel_change(mo.off_n, mo.off_b)),
+                  coalesce('变化 ' || round(100 * marts.rel_change(mo.onmin_n, mo.onmin_b)) || '%', '由 0 起增加'),
+                  round(100 * marts.rel_change(mo.att_n, mo.att_b))),
            jsonb_build_array(
                jsonb_build_object('series', 'meeting.offline/count', 'before', mo.off_b, 'after', mo.off_n, 'p', mo.p_off),
                jsonb_build_object('series', 'meeting.online/minutes', 'before', coalesce(mo.onmin_b, 0), 'after', mo.onmin_n),
@@ -287,6 +292,8 @@ BEGIN
     SELECT 'relabelled_documents', rd.unit_code, rd.scope, 'quarter', rd.quarter, rd.period_end, rd.p_share,
            1 - rd.formal_n / rd.formal_b,
            format('Formal documents %s (%s%%) while informal documents rose %s: the total is flat',
+                  rd.formal_n - rd.formal_b, round(100 * marts.rel_change(rd.formal_n, rd.formal_b)), rd.informal_n - coalesce(rd.informal_b, 0)),
+           format('正式文件(红头)变化 %s 件(%s%%),非正式文件(白头)增加 %s 件:文件总数基本持平',
                   rd.formal_n - rd.formal_b, round(100 * marts.rel_change(rd.formal_n, rd.formal_b)), rd.informal_n - coalesce(rd.informal_b, 0)),
            jsonb_build_array(
                jsonb_build_object('series', 'document.formal/count', 'before', rd.formal_b, 'after', rd.formal_n, 'p', rd.p_share),
@@ -299,6 +306,8 @@ BEGIN
            marts.rel_change(ld.pages_n / ld.formal_n, ld.pages_b / ld.formal_b),
            format('Formal documents %s%% while pages per document rose from %s to %s',
                   round(100 * marts.rel_change(ld.formal_n, ld.formal_b)), round(ld.pages_b / ld.formal_b, 1), round(ld.pages_n / ld.formal_n, 1)),
+           format('正式文件变化 %s%%,每件页数由 %s 增至 %s',
+                  round(100 * marts.rel_change(ld.formal_n, ld.formal_b)), round(ld.pages_b / ld.formal_b, 1), round(ld.pages_n / ld.formal_n, 1)),
            jsonb_build_array(
                jsonb_build_object('series', 'document.formal/count', 'before', ld.formal_b, 'after', ld.formal_n, 'p', ld.p_formal),
                jsonb_build_object('series', 'document.formal/pages', 'before', ld.pages_b, 'after', ld.pages_n),
@@ -310,6 +319,9 @@ BEGIN
            1 - ir.onsite_n / ir.onsite_b,
            format('On-site inspections %s%% while data requests %s',
                   round(100 * marts.rel_change(ir.onsite_n, ir.onsite_b)), coalesce(round(100 * marts.rel_change(ir.req_n, ir.req_b)) || '%', 'rose from 0')),
+           format('现场督查检查变化 %s%%,索要材料数据%s',
+                  round(100 * marts.rel_change(ir.onsite_n, ir.onsite_b)),
+                  coalesce('变化 ' || round(100 * marts.rel_change(ir.req_n, ir.req_b)) || '%', '由 0 起增加')),
            jsonb_build_array(
                jsonb_build_object('series', 'inspection.onsite/count', 'before', ir.onsite_b, 'after', ir.onsite_n, 'p', ir.p_share),
                jsonb_build_object('series', 'data_request/count', 'before', coalesce(ir.req_b, 0), 'after', ir.req_n),
@@ -325,6 +337,11 @@ BEGIN
                   coalesce(round(100 * marts.rel_change(ag.groups_n, ag.groups_b)) || '%', 'n/a'),
                   coalesce(round(100 * marts.rel_change(ag.chk_n, ag.chk_b)) || '%', 'n/a'),
                   round(100 * marts.rel_change(ag.apps_n + coalesce(ag.groups_n, 0), ag.apps_b + coalesce(ag.groups_b, 0)))),
+           format('在用政务应用变化 %s%%,工作群%s,打卡留痕%s;应用与工作群合计变化 %s%%',
+                  round(100 * marts.rel_change(ag.apps_n, ag.apps_b)),
+                  coalesce('变化 ' || round(100 * marts.rel_change(ag.groups_n, ag.groups_b)) || '%', '无可比数据'),
+                  coalesce('变化 ' || round(100 * marts.rel_change(ag.chk_n, ag.chk_b)) || '%', '无可比数据'),
+                  round(100 * marts.rel_change(ag.apps_n + coalesce(ag.groups_n, 0), ag.apps_b + coalesce(ag.groups_b, 0)))),
            jsonb_build_array(
                jsonb_build_object('series', 'digital_tool.app/active_mean', 'before', ag.apps_b, 'after', ag.apps_n, 'p', ag.p_shift),
                jsonb_build_object('series', 'digital_tool.work_group/active_mean', 'before', ag.groups_b, 'after', ag.groups_n),
@@ -337,7 +354,7 @@ BEGIN
     -- Escalation down the tree (层层加码) where a source has tasks: tasks the children received (own counts)
     -- per child per task the parent issued itself. Test: received against one to one (children x issued).
     -- -----------------------------------------------------------------------------------------------
-    INSERT INTO signal_cand (signal, unit_code, scope, period_kind, period_start, period_end, p_value, effect, summary, evidence)
+    INSERT INTO signal_cand (signal, unit_code, scope, period_kind, period_start, period_end, p_value, effect, summary, summary_zh, evidence)
     WITH
     t AS (
         SELECT (SELECT value FROM ref.signal_thresholds WHERE signal = 'escalation' AND key = 'ratio') AS ratio,
@@ -383,6 +400,9 @@ BEGIN
            format('Each of %s children received %s tasks per task the unit issued (%s issued, %s received)%s',
                   r.children, round(r.ratio, 2), r.issued, r.received,
                   coalesce(', up from ' || round(r.ratio_b, 2) || ' a year earlier', '')),
+           format('%s 个下级单位平均每个承接 %s 项任务/本单位每下派 1 项(下派 %s 项,下级共承接 %s 项)%s',
+                  r.children, round(r.ratio, 2), r.issued, r.received,
+                  coalesce(',上年同期为 ' || round(r.ratio_b, 2), '')),
            jsonb_build_array(
                jsonb_build_object('series', 'task.issued/count (own)', 'before', r.issued_b, 'after', r.issued),
                jsonb_build_object('series', 'task.received/count (children, own)', 'before', r.received_b, 'after', r.received),
@@ -398,7 +418,7 @@ BEGIN
     -- the children's share is binomial); and against a year earlier, the parent's share of parent + children
     -- documents now against then. Fires on either comparison.
     -- -----------------------------------------------------------------------------------------------
-    INSERT INTO signal_cand (signal, unit_code, scope, period_kind, period_start, period_end, p_value, effect, summary, evidence)
+    INSERT INTO signal_cand (signal, unit_code, scope, period_kind, period_start, period_end, p_value, effect, summary, summary_zh, evidence)
     WITH
     t AS (
         SELECT (SELECT value FROM ref.signal_thresholds WHERE signal = 'document_cascade' AND key = 'ratio') AS ratio,
@@ -478,6 +498,10 @@ BEGIN
                   f.children, round(f.ratio, 2), f.parent_docs, f.child_docs,
                   CASE WHEN f.by_peers THEN format('; %s times the peers'' %s', round(f.ratio / f.peer_ratio, 1), round(f.peer_ratio, 2)) ELSE '' END,
                   CASE WHEN f.by_year THEN format('; %s times its %s a year earlier', round(f.ratio / f.ratio_b, 1), round(f.ratio_b, 2)) ELSE '' END),
+           format('%s 个下级单位平均每个收到 %s 件文件/本单位每收到 1 件(本单位收到 %s 件,下级共 %s 件)%s%s',
+                  f.children, round(f.ratio, 2), f.parent_docs, f.child_docs,
+                  CASE WHEN f.by_peers THEN format(';为同级单位比值 %s 的 %s 倍', round(f.peer_ratio, 2), round(f.ratio / f.peer_ratio, 1)) ELSE '' END,
+                  CASE WHEN f.by_year THEN format(';为其上年同期比值 %s 的 %s 倍', round(f.ratio_b, 2), round(f.ratio / f.ratio_b, 1)) ELSE '' END),
            jsonb_build_array(
                jsonb_build_object('series', 'document.*/count (own)', 'before', f.parent_docs_b, 'after', f.parent_docs),
                jsonb_build_object('series', 'document.*/count (children, own)', 'before', f.child_docs_b, 'after', f.child_docs),
@@ -491,7 +515,7 @@ BEGIN
     -- Tests: the reduction of the lowest quarter against its base (times the number of quarters searched,
     -- Bonferroni: the lowest of eight is low by chance more often than one), and the rise back from it.
     -- -----------------------------------------------------------------------------------------------
-    INSERT INTO signal_cand (signal, unit_code, scope, category, period_kind, period_start, period_end, started_on, p_value, effect, summary, evidence,
+    INSERT INTO signal_cand (signal, unit_code, scope, category, period_kind, period_start, period_end, started_on, p_value, effect, summary, summary_zh, evidence,
                              main_series, main_dir, main_before_from, main_before_to, main_after_start, main_before, main_after)
     WITH
     t AS (
@@ -540,6 +564,9 @@ BEGIN
            format('%s back %s%% above base (%s vs %s) after a %s%% reduction in the quarter from %s',
                   l.category, round(100 * marts.rel_change(l.value, l.base_value)), l.value, l.base_value,
                   round(100 * l.low_reduction), l.low_start),
+           format('%s回升至比基期高 %s%%(%s 对基期 %s),此前自 %s 起的季度曾比基期减少 %s%%',
+                  coalesce(cat.label_zh, l.category), round(100 * marts.rel_change(l.value, l.base_value)), l.value, l.base_value,
+                  l.low_start, round(100 * l.low_reduction)),
            jsonb_build_array(
                jsonb_build_object('series', l.category || '/count (lowest quarter vs its base)', 'start', l.low_start,
                                   'before', l.low_base, 'after', l.low_value, 'p', l.p_low),
@@ -548,6 +575,7 @@ BEGIN
                                   'before', l.low_value, 'after', l.value, 'p', l.p_rise)),
            l.category || '/count', 1, l.base_start, l.base_start, l.period_start, l.base_value, l.value
     FROM tested l CROSS JOIN t
+    LEFT JOIN ref.categories cat ON cat.category = l.category
     WHERE greatest(l.p_low, l.p_rise) <= t.p_max;
 
     -- -----------------------------------------------------------------------------------------------
@@ -555,7 +583,7 @@ BEGIN
     -- each scope. Test: the last quarter's count against the first three's (exposure: covered days).
     -- -----------------------------------------------------------------------------------------------
     IF EXISTS (SELECT 1 FROM signal_years WHERE extract(year FROM period_start) = v_base_year) THEN
-        INSERT INTO signal_cand (signal, unit_code, scope, category, period_kind, period_start, period_end, p_value, effect, summary, evidence,
+        INSERT INTO signal_cand (signal, unit_code, scope, category, period_kind, period_start, period_end, p_value, effect, summary, summary_zh, evidence,
                                  main_series, main_dir, main_before_from, main_before_to, main_after_start, main_before, main_after)
         WITH
         t AS (SELECT (SELECT value FROM ref.signal_thresholds WHERE signal = 'base_inflation' AND key = 'jump') AS jump,
@@ -583,12 +611,16 @@ BEGIN
                q.p, marts.rel_change(q.last_q, q.first_three),
                format('%s in the last quarter of base year %s was %s, %s%% above the mean %s of its first three quarters',
                       q.category, v_base_year, q.last_q, round(100 * marts.rel_change(q.last_q, q.first_three)), round(q.first_three, 1)),
+               format('%s在基期年 %s 第四季度为 %s,比前三季度均值 %s 高 %s%%',
+                      coalesce(cat.label_zh, q.category), v_base_year, q.last_q, round(q.first_three, 1),
+                      round(100 * marts.rel_change(q.last_q, q.first_three))),
                jsonb_build_array(
                    jsonb_build_object('series', q.category || '/count (mean of Q1-Q3)', 'start', make_date(v_base_year, 1, 1),
                                       'before', q.first_three, 'after', q.last_q, 'p', q.p)),
                q.category || '/count', 1, make_date(v_base_year, 1, 1), make_date(v_base_year, 7, 1), make_date(v_base_year, 10, 1),
                q.first_sum, q.last_q
         FROM tested q CROSS JOIN t
+        LEFT JOIN ref.categories cat ON cat.category = q.category
         WHERE q.p <= t.p_max;
     END IF;
 
@@ -597,7 +629,7 @@ BEGIN
     -- children within the tolerance against those elsewhere in the band around the target; a smooth spread
     -- puts tolerance / band of them at the target.
     -- -----------------------------------------------------------------------------------------------
-    INSERT INTO signal_cand (signal, unit_code, scope, category, period_kind, period_start, period_end, p_value, effect, summary, evidence)
+    INSERT INTO signal_cand (signal, unit_code, scope, category, period_kind, period_start, period_end, p_value, effect, summary, summary_zh, evidence)
     WITH
     t AS (
         SELECT (SELECT value FROM ref.signal_thresholds WHERE signal = 'target_heaping' AND key = 'tolerance') AS tolerance,
@@ -634,8 +666,12 @@ BEGIN
            p.at_target::numeric / p.published,
            format('%s of %s units below report a %s reduction within %s points of the %s%% target (%s more within %s points)',
                   p.at_target, p.published, p.category, 100 * t.tolerance, round(100 * p.target), p.near_target, 100 * t.band),
+           format('下级 %s 个单位中有 %s 个报告的%s减幅与 %s%% 的目标相差不超过 %s 个百分点(另有 %s 个相差不超过 %s 个百分点)',
+                  p.published, p.at_target, coalesce(cat.label_zh, p.category), round(100 * p.target), 100 * t.tolerance,
+                  p.near_target, 100 * t.band),
            p.evidence
     FROM tested p CROSS JOIN t
+    LEFT JOIN ref.categories cat ON cat.category = p.category
     WHERE p.p <= t.p_max;
 
     -- -----------------------------------------------------------------------------------------------
@@ -643,23 +679,27 @@ BEGIN
     -- -----------------------------------------------------------------------------------------------
     CREATE TEMP TABLE signal_new ON COMMIT DROP AS
     SELECT DISTINCT ON (c.signal, c.unit_code, c.category, c.period_kind, c.period_start)
-           c.signal, c.unit_code,
-           CASE WHEN count(*) OVER (PARTITION BY c.signal, c.unit_code, c.category, c.period_kind, c.period_start) > 1
-                THEN 'both' ELSE c.scope END AS scope,
+           c.signal, c.unit_code, CASE WHEN c.scopes > 1 THEN 'both' ELSE c.scope END AS scope,
            c.category, c.period_kind, c.period_start, c.period_end, c.started_on, c.p_value, c.effect,
            c.summary || format(' (%s; p = %s)',
-                               CASE WHEN count(*) OVER (PARTITION BY c.signal, c.unit_code, c.category, c.period_kind, c.period_start) > 1
-                                    THEN 'own counts and with its subtree'
+                               CASE WHEN c.scopes > 1 THEN 'own counts and with its subtree'
                                     WHEN c.scope = 'own' THEN 'own counts' ELSE 'with its subtree' END,
-                               CASE WHEN c.p_value >= 0.001 THEN round(c.p_value::numeric, 4)::text
-                                    ELSE trim(to_char(c.p_value, '9.9EEEE')) END) AS summary,
+                               c.p_text) AS summary,
+           -- The same ending in Chinese, with the same p-value text.
+           c.summary_zh || format('(%s;p = %s)',
+                                  CASE WHEN c.scopes > 1 THEN '本单位自身数据与含下级均触发'
+                                       WHEN c.scope = 'own' THEN '本单位自身数据' ELSE '含下级单位数据' END,
+                                  c.p_text) AS summary_zh,
            c.evidence, c.main_series, c.main_dir, c.main_before_from, c.main_before_to, c.main_after_start, c.main_before, c.main_after,
            false AS grouped
-    FROM signal_cand c
+    FROM (SELECT x.*, count(*) OVER (PARTITION BY x.signal, x.unit_code, x.category, x.period_kind, x.period_start) AS scopes,
+                 CASE WHEN x.p_value >= 0.001 THEN round(x.p_value::numeric, 4)::text
+                      ELSE trim(to_char(x.p_value, '9.9EEEE')) END AS p_text
+          FROM signal_cand x) c
     ORDER BY c.signal, c.unit_code, c.category, c.period_kind, c.period_start, c.p_value, c.scope;
     PERFORM 'PRAGMA:TABLE: signal_new (signal text, unit_code text, scope text, category text, period_kind text, '
             'period_start date, period_end date, started_on date, p_value double precision, effect numeric, summary text, '
-            'evidence jsonb, main_series text, main_dir integer, main_before_from date, main_before_to date, '
+            'summary_zh text, evidence jsonb, main_series text, main_dir integer, main_before_from date, main_before_to date, '
             'main_after_start date, main_before numeric, main_after numeric, grouped boolean)';
 
     -- -----------------------------------------------------------------------------------------------
@@ -700,10 +740,10 @@ BEGIN
     -- -----------------------------------------------------------------------------------------------
     WITH inserted AS (
         INSERT INTO marts.signals (signal, unit_code, category, period_kind, period_start, period_end, started_on, score, summary,
-                                   computed_at, p_value, effect, scope)
+                                   computed_at, p_value, effect, scope, summary_zh)
         SELECT n.signal, n.unit_code, n.category, n.period_kind, n.period_start, n.period_end,
                coalesce(n.started_on, prev.started_on, n.period_start), marts.signal_score(n.p_value), n.summary, now(),
-               n.p_value, n.effect, n.scope
+               n.p_value, n.effect, n.scope, n.summary_zh
         FROM signal_new n
         LEFT JOIN marts.signals prev
                ON (prev.signal, prev.unit_code, prev.period_kind) = (n.signal, n.unit_code, n.period_kind)
@@ -734,5 +774,5 @@ BEGIN
 END;
 $fn$;
 
-COMMENT ON FUNCTION marts.refresh_signals(date, date) IS 'Recomputes marts.signals (and their evidence) for the ended quarters and years holding [p_from, p_to] and those one year later; base_inflation when the base year is among them. Each signal on the unit''s own counts and on its subtree, with a minimum volume and a test against chance (p_value, score); children that only repeat their parent''s signal grouped under it. Called by marts.refresh_periods at the end of every refresh, inside the load transaction.';
+COMMENT ON FUNCTION marts.refresh_signals(date, date) IS 'Recomputes marts.signals (and their evidence, and their summary in English and Chinese) for the ended quarters and years holding [p_from, p_to] and those one year later; base_inflation when the base year is among them. Each signal on the unit''s own counts and on its subtree, with a minimum volume and a test against chance (p_value, score); children that only repeat their parent''s signal grouped under it. Called by marts.refresh_periods at the end of every refresh, inside the load transaction.';
 GRANT EXECUTE ON FUNCTION marts.refresh_signals(date, date) TO metrics_writer;

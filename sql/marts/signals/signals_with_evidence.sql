@@ -14,11 +14,14 @@ SELECT s.signal_id, s.signal, s.unit_code, u.name AS unit_name, u.level AS unit_
             SELECT c.signal_id FROM marts.signals c WHERE c.grouped_under = s.signal_id
             UNION ALL
             SELECT c.signal_id FROM marts.signals c JOIN grouped g ON c.grouped_under = g.signal_id)
-        SELECT count(*) FROM grouped) AS grouped_children
+        SELECT count(*) FROM grouped) AS grouped_children,
+       -- V47, after every earlier column (queries reading by position keep working): the labels and the Chinese summary.
+       st.label_zh AS signal_label_zh, st.label_en AS signal_label_en, s.summary_zh
 FROM marts.signals s
-LEFT JOIN ref.units u ON u.code = s.unit_code;
+LEFT JOIN ref.units u ON u.code = s.unit_code
+LEFT JOIN ref.signal_types st ON st.signal = s.signal;
 
-COMMENT ON VIEW marts.signals_with_evidence IS 'marts.signals with the unit''s name and level, the evidence as one line ("series: before -> after (change%), p = ...") and the grouping (grouped_under, grouped_children). Grain: one row per signal, grouped children included; marts.signals_this_quarter lists only the signals that stand on their own.';
+COMMENT ON VIEW marts.signals_with_evidence IS 'marts.signals with the unit''s name and level, the signal type''s Chinese and English labels (ref.signal_types), the summary in both languages, the evidence as one line ("series: before -> after (change%), p = ...") and the grouping (grouped_under, grouped_children). Grain: one row per signal, grouped children included; marts.signals_this_quarter lists only the signals that stand on their own.';
 COMMENT ON COLUMN marts.signals_with_evidence.signal_id IS 'marts.signals.signal_id.';
 COMMENT ON COLUMN marts.signals_with_evidence.signal IS 'Signal name (see marts.signals).';
 COMMENT ON COLUMN marts.signals_with_evidence.unit_code IS 'Unit the signal is about.';
@@ -30,7 +33,7 @@ COMMENT ON COLUMN marts.signals_with_evidence.period_start IS 'First day of the 
 COMMENT ON COLUMN marts.signals_with_evidence.period_end IS 'Last day of the period.';
 COMMENT ON COLUMN marts.signals_with_evidence.started_on IS 'First day of the unbroken run of periods with this signal.';
 COMMENT ON COLUMN marts.signals_with_evidence.score IS 'Comparable strength, the same scale for every signal: -log10(p_value) capped at 10 (3 = a 1-in-1,000 chance). Sort on it.';
-COMMENT ON COLUMN marts.signals_with_evidence.summary IS 'One sentence, ending with whose counts fired and the p-value.';
+COMMENT ON COLUMN marts.signals_with_evidence.summary IS 'One sentence in English, ending with whose counts fired and the p-value (summary_zh: the same in Chinese).';
 COMMENT ON COLUMN marts.signals_with_evidence.evidence IS 'Every evidence series as "series: before -> after (change%), p = p-value", values in the series'' units; p only on the series a test was made on.';
 COMMENT ON COLUMN marts.signals_with_evidence.computed_at IS 'UTC time of the refresh that computed it.';
 COMMENT ON COLUMN marts.signals_with_evidence.p_value IS 'One-sided p-value of the change from counts alone (marts.signals.p_value).';
@@ -38,6 +41,9 @@ COMMENT ON COLUMN marts.signals_with_evidence.effect IS 'Size of the change in t
 COMMENT ON COLUMN marts.signals_with_evidence.scope IS 'own (the unit''s own counts), subtree (with its descendants) or both.';
 COMMENT ON COLUMN marts.signals_with_evidence.grouped_under IS 'signal_id of the parent unit''s signal this one only repeats; NULL when it stands on its own.';
 COMMENT ON COLUMN marts.signals_with_evidence.grouped_children IS 'Number of signals of units below grouped under this one, directly or through a grouped child (they repeat it; find them with grouped_under). Signals.';
+COMMENT ON COLUMN marts.signals_with_evidence.signal_label_zh IS 'Chinese name of the signal type (ref.signal_types.label_zh), shown to readers first.';
+COMMENT ON COLUMN marts.signals_with_evidence.signal_label_en IS 'English name of the signal type (ref.signal_types.label_en).';
+COMMENT ON COLUMN marts.signals_with_evidence.summary_zh IS 'The summary in Chinese: the same sentence and numbers as summary, ending with whose counts fired and the same p-value (marts.signals.summary_zh).';
 GRANT SELECT ON marts.signals_with_evidence TO metrics_analyst;
 GRANT SELECT ON marts.signals_with_evidence TO metrics_dashboard;
 GRANT DELETE, INSERT, SELECT, UPDATE ON marts.signals_with_evidence TO metrics_writer;

@@ -40,8 +40,10 @@ public sealed class IndicatorReport(NpgsqlDataSource warehouse)
             cancellationToken: cancellationToken))).ToList();
         var signalCount = await connection.ExecuteScalarAsync<int>(new CommandDefinition(ReportSql.SignalCount, window,
             cancellationToken: cancellationToken));
+        var groupedCount = await connection.ExecuteScalarAsync<int>(new CommandDefinition(ReportSql.GroupedSignalCount, window,
+            cancellationToken: cancellationToken));
         var computedAt = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
             "SELECT max(computed_at) FROM marts.period_coverage", cancellationToken: cancellationToken));
-        return new ReportModel(period, unit, unitName, trend, categories, ranking, signals, signalCount, computedAt, language);
+        return new ReportModel(period, unit, unitName, trend, categories, ranking, signals, signalCount, groupedCount, computedAt, language);
     }
 }

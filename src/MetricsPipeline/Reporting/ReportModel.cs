@@ -15,9 +15,20 @@ public sealed record CategoryLabel(string Category, string LabelZh, string Label
 public sealed record RankingRow(string UnitCode, string UnitName, string UnitLevel, decimal? Hours, long? SubtreeHeadcount,
     decimal? HoursPerFte, decimal? ShareOfWorkingTime, decimal? BurdenIndex, string Status, string? StatusLabelZh, string? StatusLabelEn);
 
-/// <summary>A signal of the period (marts.signals_with_evidence), read through its long-standing columns only.</summary>
+/// <summary>
+/// A signal of the period (marts.signals_with_evidence) that stands on its own on the page, with its type's labels
+/// (ref.signal_types), its summary in both languages, and how many signals of units below are grouped under it.
+/// </summary>
 public sealed record SignalRow(string Signal, string UnitCode, string? UnitName, DateOnly PeriodStart, DateOnly StartedOn,
-    decimal? Score, string Summary, string? Evidence);
+    decimal? Score, string Summary, string? Evidence, string? SignalLabelZh, string? SignalLabelEn, string? SummaryZh,
+    long GroupedChildren)
+{
+    /// <summary>The signal type's name in the page's language; the code where the warehouse has no label.</summary>
+    public string Label(DisplayLanguage language) => language.Pick(SignalLabelZh ?? Signal, SignalLabelEn ?? Signal);
+
+    /// <summary>The summary in the page's language (the English one where a Chinese one is missing).</summary>
+    public string SummaryIn(DisplayLanguage language) => language.Pick(SummaryZh ?? Summary, Summary);
+}
 
 /// <summary>Everything one page shows; the page computes nothing but layout.</summary>
 public sealed record ReportModel(
@@ -29,6 +40,7 @@ public sealed record ReportModel(
     IReadOnlyList<RankingRow> Ranking,
     IReadOnlyList<SignalRow> Signals,
     int SignalsInPeriod,
+    int GroupedSignals,
     DateTime? ComputedAt,
     DisplayLanguage Language)
 {

@@ -41,14 +41,29 @@ internal static class ReportSql
         WHERE s.period_start <= @end AND s.period_end >= @start
         """;
 
+    /// <summary>
+    /// The page lists the signals that stand on their own in the unit's subtree; a signal grouped under its
+    /// parent unit's (grouped_under) is counted under that parent instead. A child's parent unit is in the
+    /// subtree unless the child is the report's unit itself: its signal stays listed, since the parent's is not
+    /// on this page.
+    /// </summary>
+    private const string TopLevel = "\n  AND (s.grouped_under IS NULL OR s.unit_code = @unit)";
+
+    /// <summary>The signal type's labels and the Chinese summary come from the warehouse (ref.signal_types, V47).</summary>
     public const string TopSignals = """
         SELECT s.signal AS Signal, s.unit_code AS UnitCode, s.unit_name AS UnitName, s.period_start AS PeriodStart,
-               s.started_on AS StartedOn, s.score AS Score, s.summary AS Summary, s.evidence AS Evidence
-        """ + "\n" + SignalsOfPeriod + """
+               s.started_on AS StartedOn, s.score AS Score, s.summary AS Summary, s.evidence AS Evidence,
+               s.signal_label_zh AS SignalLabelZh, s.signal_label_en AS SignalLabelEn, s.summary_zh AS SummaryZh,
+               s.grouped_children AS GroupedChildren
+        """ + "\n" + SignalsOfPeriod + TopLevel + """
 
         ORDER BY s.score DESC NULLS LAST, s.unit_code, s.signal
         LIMIT @top
         """;
 
-    public const string SignalCount = "SELECT count(*)::int\n" + SignalsOfPeriod;
+    /// <summary>The signals of the page: those it lists or counts as the rest.</summary>
+    public const string SignalCount = "SELECT count(*)::int\n" + SignalsOfPeriod + TopLevel;
+
+    /// <summary>The signals left out because they only repeat their parent unit's signal, which is on the page.</summary>
+    public const string GroupedSignalCount = "SELECT count(*)::int\n" + SignalsOfPeriod + "\n  AND s.grouped_under IS NOT NULL AND s.unit_code <> @unit";
 }

@@ -5,8 +5,8 @@ namespace MetricsPipeline.Reporting;
 
 /// <summary>
 /// The words of the page that do not come from the warehouse, Chinese first: level names, units of the
-/// count per category family, signal names, number formats. Category and status labels come from
-/// ref.categories and ref.statuses, so the page and the views say the same.
+/// count per category family, number formats. Category, status and signal-type labels come from
+/// ref.categories, ref.statuses and ref.signal_types, so the page and the views say the same.
 /// </summary>
 public static class ReportText
 {
@@ -32,21 +32,6 @@ public static class ReportText
         "digital_tool" => language.Pick("个", "in use"),
         "task" => language.Pick("项", "tasks"),
         _ => language.Pick("件", "items"),
-    };
-
-    /// <summary>The signals' names (marts.signals.signal); a signal this build does not know keeps its code.</summary>
-    public static string Signal(string signal, DisplayLanguage language) => signal switch
-    {
-        "meetings_online" => language.Pick("会议转线上未减时", "meetings moved online"),
-        "relabelled_documents" => language.Pick("红头改白头", "documents relabelled"),
-        "longer_documents" => language.Pick("文件变长(多文合一)", "longer documents"),
-        "inspections_to_requests" => language.Pick("明察变暗访、群里要", "inspections turned into data requests"),
-        "apps_to_groups" => language.Pick("应用转工作群", "apps replaced by groups"),
-        "escalation" => language.Pick("层层加码", "escalation down the tree"),
-        "rebound" => language.Pick("减后反弹", "rebound after a cut"),
-        "base_inflation" => language.Pick("基期注水", "inflated base"),
-        "target_heaping" => language.Pick("减幅扎堆目标值", "reductions heaping at the target"),
-        _ => signal,
     };
 
     public static string Number(decimal? value, int decimals) =>

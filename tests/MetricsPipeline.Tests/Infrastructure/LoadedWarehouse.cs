@@ -11,7 +11,7 @@ namespace MetricsPipeline.Tests.Infrastructure;
 public sealed class LoadedWarehouse : IAsyncLifetime
 {
     /// <summary>The signal the fixture raises for the county C01 (the root of the harness's org tree).</summary>
-    public const string CountySignal = "relabelling";
+    public const string CountySignal = "relabelled_documents";
 
     /// <summary>The signal the fixture raises for the village V01 (C01 > T01 > V01; T02 is a sibling of T01).</summary>
     public const string VillageSignal = "longer_documents";
@@ -68,13 +68,15 @@ public sealed class LoadedWarehouse : IAsyncLifetime
         await connection.ExecuteAsync("""
             WITH q AS (SELECT (date_trunc('quarter', current_date) - interval '3 months')::date AS q_start),
             s AS (
-                INSERT INTO marts.signals (signal, unit_code, category, period_kind, period_start, period_end, started_on, score, summary, computed_at)
+                INSERT INTO marts.signals (signal, unit_code, category, period_kind, period_start, period_end, started_on, score, summary, summary_zh, computed_at)
                 SELECT v.signal, v.unit_code, v.category, 'quarter', q_start, (q_start + interval '3 months' - interval '1 day')::date,
-                       q_start, v.score, v.summary, now()
+                       q_start, v.score, v.summary, v.summary_zh, now()
                 FROM q, (VALUES
-                    (@countySignal, 'C01', 'document.formal', 0.8, 'Formal documents down while informal ones rose by about as much; total flat.'),
-                    (@villageSignal, 'V01', NULL, 0.6, 'Fewer documents, but each about twice as long; pages flat.')
-                ) AS v(signal, unit_code, category, score, summary)
+                    (@countySignal, 'C01', 'document.formal', 0.8, 'Formal documents down while informal ones rose by about as much; total flat.',
+                     '正式文件减少,非正式文件增加大致同样多:总数持平。'),
+                    (@villageSignal, 'V01', NULL, 0.6, 'Fewer documents, but each about twice as long; pages flat.',
+                     '文件减少,但每件长了约一倍:页数持平。')
+                ) AS v(signal, unit_code, category, score, summary, summary_zh)
                 RETURNING signal_id, unit_code, period_start)
             INSERT INTO marts.signal_evidence (signal_id, series, before_start, before_value, after_value, change)
             SELECT signal_id, series, (period_start - interval '1 year')::date, before, after, after / before - 1

@@ -99,15 +99,44 @@ public sealed class ReportRenderingTests(AnalystScenarioFixture scenario, Headle
     }
 
     [Fact]
-    public async Task Report_ForTheLastEndedQuarter_ListsTheSignalWithItsEvidence()
+    public async Task Report_ForTheLastEndedQuarter_ListsTheSignalWithItsEvidence_AndCountsTheRepeatsBelowIt()
     {
         var lastQuarter = DateTime.Today.AddMonths(-3);
-        await using var page = await chromium.OpenAsync(await RenderAsync($"{lastQuarter.Year}-Q{(lastQuarter.Month + 2) / 3}"));
+        var period = $"{lastQuarter.Year}-Q{(lastQuarter.Month + 2) / 3}";
+        await using var page = await chromium.OpenAsync(await RenderAsync(period));
+
+        // V3's meetings are all of T3's, K's and C's: the city's signal is listed, with the three below it grouped
+        // under it; the label (ref.signal_types) and the summary in Chinese, the evidence line as the view writes it.
+        var rows = await Eval<string[]>(page, "[...document.querySelectorAll('.signals-table tbody tr')].map(r => r.textContent)");
+        Assert.Contains(rows, r => r.Contains("会议转线上未减时") && r.Contains("meetings_online") && r.Contains("City (C)")
+            && r.Contains("与上年同期相比,线下会议场次变化 -50%") && r.Contains("(含下级单位数据;p = ")
+            && r.Contains("另有 3 条下级单位的同类信号归并于此")
+            && !r.Contains("Offline meetings") && r.Contains("meeting.offline/count: 100.00 -> 50.00 (-50%), p = "));
+        Assert.DoesNotContain(rows, r => r.Contains("Village Three (V3)"));
+        Assert.StartsWith($"本期共 {rows.Length} 条信号(另有 3 条下级单位的信号只是重复其上级单位的同类信号",
+            (await Eval<string>(page, "document.querySelector('.signal-count').textContent")).Trim());
+
+        // The village's own page lists its own signal: the one it repeats is not on that page.
+        await using var village = await chromium.OpenAsync(await RenderAsync(period, unit: "V3"));
+        var own = Assert.Single(await Eval<string[]>(village, "[...document.querySelectorAll('.signals-table tbody tr')].map(r => r.textContent)"));
+        Assert.Contains("Village Three (V3)", own);
+        Assert.Contains("(本单位自身数据;p = ", own);
+        Assert.Equal("本期共 1 条信号,按分数列出前 1 条。", (await Eval<string>(village, "document.querySelector('.signal-count').textContent")).Trim());
+    }
+
+    [Fact]
+    public async Task Report_ForTheLastEndedQuarterInEnglish_ListsTheSignalWithItsEnglishLabelAndSummary()
+    {
+        var lastQuarter = DateTime.Today.AddMonths(-3);
+        await using var page = await chromium.OpenAsync(await RenderAsync($"{lastQuarter.Year}-Q{(lastQuarter.Month + 2) / 3}",
+            language: DisplayLanguage.English));
 
         var rows = await Eval<string[]>(page, "[...document.querySelectorAll('.signals-table tbody tr')].map(r => r.textContent)");
-        Assert.Contains(rows, r => r.Contains("会议转线上未减时") && r.Contains("meetings_online") && r.Contains("Village Three (V3)")
-            && r.Contains("meeting.offline/count: 100.00 -> 50.00 (-50%), p = "));
-        Assert.Contains($"本期共 {rows.Length} 条信号", await Eval<string>(page, "document.querySelector('.signal-count').textContent"));
+        Assert.Contains(rows, r => r.Contains("meetings moved online") && r.Contains("City (C)")
+            && r.Contains("Offline meetings -50%") && r.Contains("(with its subtree; p = ")
+            && r.Contains("3 signal(s) of units below grouped under this one") && !r.Contains("线下会议"));
+        Assert.StartsWith($"{rows.Length} signal(s) in this period (and 3 more of units below that only repeat their parent unit",
+            (await Eval<string>(page, "document.querySelector('.signal-count').textContent")).Trim());
     }
 
     [Fact]

@@ -22,7 +22,7 @@ internal static class CityReportModel
         ("report_form", "报表填报", "Forms and statistical reports"),
     ];
 
-    public static ReportModel Build(DisplayLanguage language, int signalsListed = 20, int signalsInPeriod = 57)
+    public static ReportModel Build(DisplayLanguage language, int signalsListed = 20, int signalsInPeriod = 57, int groupedSignals = 6)
     {
         var period = ReportPeriod.Parse("2025-Q4");
         var trend = new List<TrendPoint>();
@@ -52,10 +52,12 @@ internal static class CityReportModel
         var signals = Enumerable.Range(0, signalsListed).Select(i => new SignalRow(i % 2 == 0 ? "rebound" : "relabelled_documents",
             $"4414{i % 8 + 2:00}{i:00}", Counties[i % 8] + "某某镇", new DateOnly(2025, 10, 1), new DateOnly(2025, 4, 1), 10m - 0.3m * i,
             "document.formal back 35% above base (1,350 vs 1,000)",
-            "document.formal/count: 1000.00 -> 1350.00 (35%); document.informal/count: 420.00 -> 980.00 (133%); total documents: 1420.00 -> 2330.00 (64%)"))
+            "document.formal/count: 1000.00 -> 1350.00 (35%); document.informal/count: 420.00 -> 980.00 (133%); total documents: 1420.00 -> 2330.00 (64%)",
+            i % 2 == 0 ? "减后反弹" : "红头改白头", i % 2 == 0 ? "rebound after a cut" : "documents relabelled",
+            "正式文件(红头)回升至比基期高 35%(1,350 对基期 1,000)", i < 3 ? 2 : 0))
             .ToList();
         var labels = Categories.Select(c => new CategoryLabel(c.Category, c.Zh, c.En)).ToList();
-        return new ReportModel(period, "441400", "梅州市", trend, labels, ranking, signals, signalsInPeriod,
+        return new ReportModel(period, "441400", "梅州市", trend, labels, ranking, signals, signalsInPeriod, groupedSignals,
             new DateTime(2026, 1, 5, 2, 0, 0, DateTimeKind.Utc), language);
     }
 }

@@ -98,8 +98,27 @@ public sealed class ReportLayoutTests(HeadlessChromium chromium) : IClassFixture
         await using var page = await chromium.OpenAsync(await PageAsync(DisplayLanguage.Chinese));
 
         Assert.Equal(20, await page.EvaluateAsync<int>("document.querySelectorAll('.signals-table tbody tr').length"));
-        Assert.Equal("本期共 57 条信号,按分数列出前 20 条,另有 37 条未列出(见 marts.signals_with_evidence)。",
+        Assert.Equal("本期共 57 条信号(另有 6 条下级单位的信号只是重复其上级单位的同类信号,已归并在上级信号之下,不单列),按分数列出前 20 条,另有 37 条未列出(见 marts.signals_with_evidence)。",
             (await page.EvaluateAsync<string>("document.querySelector('.signal-count').textContent")).Trim());
+        Assert.Equal("减后反弹", await page.EvaluateAsync<string>("document.querySelector('.signals-table tbody td').firstChild.textContent.trim()"));
+        Assert.Equal("正式文件(红头)回升至比基期高 35%(1,350 对基期 1,000)",
+            await page.EvaluateAsync<string>("document.querySelector('.signals-table .summary').textContent"));
+        Assert.Equal(["另有 2 条下级单位的同类信号归并于此", "另有 2 条下级单位的同类信号归并于此", "另有 2 条下级单位的同类信号归并于此"],
+            await page.EvaluateAsync<string[]>("[...document.querySelectorAll('.signals-table .grouped')].map(e => e.textContent)"));
+    }
+
+    [Fact]
+    public async Task CityReport_SignalsInEnglish_ShowTheEnglishLabelSummaryAndGroupedCount()
+    {
+        await using var page = await chromium.OpenAsync(await PageAsync(DisplayLanguage.English));
+
+        Assert.Equal("57 signal(s) in this period (and 6 more of units below that only repeat their parent unit's signal, grouped under it and not listed); the 20 with the highest score are listed; 37 more are not listed (see marts.signals_with_evidence).",
+            (await page.EvaluateAsync<string>("document.querySelector('.signal-count').textContent")).Trim());
+        Assert.Equal("rebound after a cut", await page.EvaluateAsync<string>("document.querySelector('.signals-table tbody td').firstChild.textContent.trim()"));
+        Assert.Equal("document.formal back 35% above base (1,350 vs 1,000)",
+            await page.EvaluateAsync<string>("document.querySelector('.signals-table .summary').textContent"));
+        Assert.Equal("2 signal(s) of units below grouped under this one",
+            await page.EvaluateAsync<string>("document.querySelector('.signals-table .grouped').textContent"));
     }
 
     [Fact]

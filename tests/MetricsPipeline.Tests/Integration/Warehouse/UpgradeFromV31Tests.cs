@@ -42,7 +42,7 @@ public sealed class UpgradeFromV31Tests
         Assert.NotEmpty(before["marts.period_values_history"]);
 
         await MigrateAsync(warehouse);
-        WarehouseSnapshot.AssertEqual(Normalized(before), WarehouseSnapshot.Without(await WarehouseSnapshot.TakeAsync(warehouse), SignalObjects, V45Columns));
+        WarehouseSnapshot.AssertEqual(Normalized(before), WarehouseSnapshot.Without(await WarehouseSnapshot.TakeAsync(warehouse), SignalObjects, AddedSignalColumns));
 
         await ExecuteAsync(warehouse, RefreshAgain);
         var after = await WarehouseSnapshot.TakeAsync(warehouse);
@@ -87,12 +87,24 @@ public sealed class UpgradeFromV31Tests
         // score, scope subtree, no p-value) until their periods are refreshed.
         await MigrateAsync(warehouse);
         var migrated = await WarehouseSnapshot.TakeAsync(warehouse);
-        WarehouseSnapshot.AssertEqual(Normalized(before), WarehouseSnapshot.Without(migrated, SignalObjects, V45Columns));
+        WarehouseSnapshot.AssertEqual(Normalized(before), WarehouseSnapshot.Without(migrated, SignalObjects, AddedSignalColumns));
         await using (var db = new NpgsqlConnection(warehouse))
         {
             await db.OpenAsync();
             Assert.Equal(0, await db.ExecuteScalarAsync<long>(
                 "SELECT count(*) FROM marts.signals WHERE effect IS DISTINCT FROM score OR scope IS DISTINCT FROM 'subtree' OR p_value IS NOT NULL"));
+            // V47 translated every summary V31 wrote (no p-value ending then) into Chinese, none left to the
+            // fallback that quotes the English.
+            var summaries = (await db.QueryAsync<(string Signal, string Summary, string SummaryZh)>(
+                "SELECT signal, summary, summary_zh FROM marts.signals ORDER BY signal, unit_code")).ToList();
+            Assert.True(summaries.Select(s => s.Signal).Distinct().Count() >= 8, string.Join(", ", summaries.Select(s => s.Signal).Distinct()));
+            Assert.All(summaries, s =>
+            {
+                Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", s.SummaryZh);
+                Assert.DoesNotContain("英文原文", s.SummaryZh);
+                Assert.DoesNotContain("p = ", s.SummaryZh);
+                Assert.Subset(SignalSummaryTests.Numbers(s.SummaryZh).ToHashSet(), SignalSummaryTests.Numbers(s.Summary).ToHashSet());
+            });
         }
 
         // The next refresh computes them as this release does (V45 changed what a signal is: minimum volumes,
@@ -106,5 +118,6 @@ public sealed class UpgradeFromV31Tests
     }
 
     private static readonly string[] SignalObjects = ["marts.signals", "marts.signal_evidence"];
-    private static readonly string[] V45Columns = ["p_value", "effect", "scope", "grouped_under"];
+    /// <summary>The columns of marts.signals added after V31: V45's, and V47's Chinese summary.</summary>
+    private static readonly string[] AddedSignalColumns = ["p_value", "effect", "scope", "grouped_under", "summary_zh"];
 }

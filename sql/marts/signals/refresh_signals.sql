@@ -11,6 +11,7 @@ AS $fn$
 DECLARE
     v_threshold  numeric;
     v_base_year  integer;
+    v_value_quarter_starts date[];
 BEGIN
     SELECT coalesce((SELECT value::numeric FROM ref.indicator_settings WHERE key = 'coverage_threshold'), 0.95) INTO v_threshold;
     SELECT value::integer INTO v_base_year FROM ref.indicator_settings WHERE key = 'base_period' AND value ~ '^[0-9]{4}$';
@@ -34,6 +35,12 @@ BEGIN
     -- string PERFORM: it needs no extension and does nothing.
     PERFORM 'PRAGMA:TABLE: signal_quarters (period_start date, period_end date)';
     PERFORM 'PRAGMA:TABLE: signal_years (period_start date, period_end date)';
+    -- No ended quarter or year among the refreshed days (a service round re-pulling the running quarter's
+    -- days): no signal can change, and reading every unit's quarters would cost the round seconds.
+    IF NOT EXISTS (SELECT 1 FROM signal_quarters) AND NOT EXISTS (SELECT 1 FROM signal_years) THEN
+        DROP TABLE signal_quarters, signal_years;
+        RETURN;
+    END IF;
 
     DELETE FROM marts.signals s USING signal_quarters q
     WHERE s.period_kind = 'quarter' AND s.period_start = q.period_start;
@@ -60,6 +67,9 @@ BEGIN
     JOIN marts.coverage_now c ON c.period_kind = 'quarter' AND c.period_start = w.period_start
     WHERE c.coverage >= v_threshold;
     PERFORM 'PRAGMA:TABLE: signal_value_quarters (category text, period_start date, period_end date, covered_days integer)';
+    -- As a parameter the quarters reach every branch of marts.period_values: joined only through
+    -- signal_value_quarters, the derived zeros of all quarters of the history were computed and discarded.
+    v_value_quarter_starts := ARRAY(SELECT DISTINCT w.period_start FROM signal_value_quarters w);
 
     CREATE TEMP TABLE signal_values (
         unit_code    text    NOT NULL,
@@ -82,6 +92,7 @@ BEGIN
     JOIN ref.categories cat ON cat.category = v.category
     LEFT JOIN (SELECT DISTINCT parent_code AS code FROM ref.units WHERE parent_code IS NOT NULL) p ON p.code = v.unit_code
     WHERE v.value IS NOT NULL
+      AND v.period_start = ANY (v_value_quarter_starts)
       AND ((cat.kind = 'flow' AND v.measure = 'count')
            OR v.category || '/' || v.measure IN ('meeting.online/minutes', 'meeting.offline/attendee_minutes', 'meeting.online/attendee_minutes',
                                                  'document.formal/pages', 'digital_tool.app/active_mean', 'digital_tool.work_group/active_mean'));

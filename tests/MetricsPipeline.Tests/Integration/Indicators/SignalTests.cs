@@ -311,4 +311,24 @@ public sealed class SignalTests(SignalScenarioFixture scenario) : IClassFixture<
         // The p on the formal series: its share of all documents, 100 of 120 -> 50 of 120.
         Assert.Equal("document.formal/count: 100.00 -> 50.00 (-50%), p = 2.7e-05; document.informal/count: 20.00 -> 70.00 (250%); documents/total: 120.00 -> 120.00 (0%)", line);
     }
+
+    [Fact]
+    public async Task RefreshOfTheRunningQuartersDays_LeavesEverySignalAsItWas()
+    {
+        // A service round re-pulls days of the running quarter (today is always in it): no ended quarter or year holds them, so the
+        // refresh returns before reading any quarter (the early exit that keeps a round under a second).
+        await using var db = await OpenAsync(scenario.ConnectionString);
+        await using var tx = await db.BeginTransactionAsync();
+        const string snapshot = """
+            SELECT string_agg(format('%s %s %s %s %s %s %s', signal_id, signal, unit_code, period_start, score, computed_at, grouped_under), '; ' ORDER BY signal_id)
+            FROM marts.signals
+            """;
+        var before = await db.ExecuteScalarAsync<string?>(snapshot, transaction: tx);
+        Assert.False(string.IsNullOrEmpty(before), "the scenario has no signal to keep");
+
+        await db.ExecuteAsync("SELECT marts.refresh_signals(current_date, current_date)", transaction: tx);
+
+        Assert.Equal(before, await db.ExecuteScalarAsync<string?>(snapshot, transaction: tx));
+        await tx.RollbackAsync();
+    }
 }

@@ -84,6 +84,11 @@ public sealed class DashboardQueryTests(LoadedWarehouse loaded) : IClassFixture<
             var signals = await ColumnAsDashboardAsync(grafana.Expand(sql), "signal");
             Assert.True(signals.Distinct().Order().SequenceEqual(expected.Order()),
                 $"'{title}' for unit {unit}: expected the signals [{string.Join(", ", expected)}], got [{string.Join(", ", signals)}]");
+            // Chinese first: each row names its signal type and says what moved in Chinese (ref.signal_types, summary_zh).
+            var labels = await ColumnAsDashboardAsync(grafana.Expand(sql), "信号");
+            var summaries = await ColumnAsDashboardAsync(grafana.Expand(sql), "摘要");
+            Assert.Equal(signals.Count, labels.Count);
+            Assert.All(labels.Concat(summaries), text => Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", text ?? ""));
         }
     }
 

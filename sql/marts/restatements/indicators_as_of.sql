@@ -1,4 +1,7 @@
--- A single SQL statement, so the planner inlines it and the optional filters reach the indexes.
+-- PL/pgSQL, so that each call is planned with its arguments' values (custom plans): the optional filters
+-- `p_unit IS NULL OR v.unit_code = p_unit` then fold to a plain index condition. As an inlined SQL
+-- function, a unit passed from a query (a lateral column, a subquery) left the OR in place and every
+-- unit's values were derived: 2.0 s instead of 0.1 s for one unit on the 1 M event benchmark.
 CREATE FUNCTION marts.indicators_as_of(p_at timestamptz, p_unit text DEFAULT NULL, p_category text DEFAULT NULL,
                                        p_period_kind text DEFAULT NULL)
 RETURNS TABLE (
@@ -18,8 +21,11 @@ RETURNS TABLE (
     base_coverage      numeric,
     status             text
 )
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $fn$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
     WITH
     settings AS (
         SELECT
@@ -87,7 +93,8 @@ AS $fn$
                END AS status
     ) st
     WHERE (p_period_kind IS NULL OR v.period_kind = p_period_kind)
-      AND v.measure NOT IN ('scm_own_minutes', 'scm_items')
+      AND v.measure NOT IN ('scm_own_minutes', 'scm_items');
+END;
 $fn$;
 
 COMMENT ON FUNCTION marts.indicators_as_of(timestamp with time zone, text, text, text) IS 'The indicators as published at p_at ("what did we report on 1 March?"): one row per unit_code x category x measure x period (period_kind week, month, quarter or year; period_start .. period_end), with the value and coverage valid at that time (current rows known by then, else marts.period_values_history / marts.period_coverage_history), the base value valid then, and the status rules of marts.indicators evaluated on that day. value and base_value (of the base period starting base_period_start): measure units; reduction, coverage and base_coverage: fractions 0..1. value_known_from = UTC time the value was first computed; value_restated = the value has been replaced since. Optional filters: unit (p_unit; values include its subtree), category, period kind. Periods still running at p_at were not kept and show as published only if unchanged since.';

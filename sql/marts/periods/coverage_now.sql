@@ -9,8 +9,10 @@ SELECT pc.category, pc.period_kind, pc.period_start, pc.period_end,
             THEN pc.covered_cells::numeric / (pc.expected_cells + coalesce(late.cells, 0)) END AS coverage,
        pc.covered_days,
        ARRAY(SELECT DISTINCT s FROM unnest(pc.missing_streams || coalesce(late.streams, '{}')) AS s ORDER BY s) AS missing_streams,
-       pc.computed_at
+       pc.computed_at,
+       cat.label_zh AS category_label_zh, cat.label_en AS category_label_en
 FROM marts.period_coverage pc
+LEFT JOIN ref.categories cat ON cat.category = pc.category
 LEFT JOIN LATERAL (
     SELECT sum(d.days)::integer AS cells, array_agg(s.source || '/' || s.stream) AS streams
     FROM ref.streams s
@@ -33,6 +35,8 @@ COMMENT ON COLUMN marts.coverage_now.coverage IS 'covered_cells / expected_cells
 COMMENT ON COLUMN marts.coverage_now.covered_days IS 'Complete days (every expected stream pulled). Days.';
 COMMENT ON COLUMN marts.coverage_now.missing_streams IS 'Streams with at least one expected day not pulled, as source/stream.';
 COMMENT ON COLUMN marts.coverage_now.computed_at IS 'UTC time of the refresh that wrote the underlying row.';
+COMMENT ON COLUMN marts.coverage_now.category_label_zh IS 'Chinese label of the category (ref.categories.label_zh).';
+COMMENT ON COLUMN marts.coverage_now.category_label_en IS 'English label of the category (ref.categories.label_en).';
 GRANT SELECT ON marts.coverage_now TO metrics_analyst;
 GRANT SELECT ON marts.coverage_now TO metrics_dashboard;
 GRANT DELETE, INSERT, SELECT, UPDATE ON marts.coverage_now TO metrics_writer;

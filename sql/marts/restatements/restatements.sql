@@ -20,10 +20,12 @@ SELECT h.unit_code, u.name AS unit_name, h.category, h.measure, h.period_kind, h
        CASE WHEN old_st.status = 'ok' THEN 1 - h.value / old_base.value END AS old_reduction,
        CASE WHEN new_st.status = 'ok' THEN 1 - h.new_value / new_base.value END AS new_reduction,
        old_st.status AS old_status,
-       new_st.status AS new_status
+       new_st.status AS new_status,
+       cat.label_zh AS category_label_zh, cat.label_en AS category_label_en
 FROM marts.period_values_history h
 CROSS JOIN settings s
 LEFT JOIN ref.units u ON u.code = h.unit_code
+LEFT JOIN ref.categories cat ON cat.category = h.category
 CROSS JOIN LATERAL (SELECT marts.season_start(h.period_kind, h.period_start, s.base_year) AS start) bp
 -- The base period's value just before the replacement (a history row spanning that moment, else the current value).
 LEFT JOIN LATERAL (
@@ -153,6 +155,8 @@ COMMENT ON COLUMN marts.restatements.old_reduction IS 'Reduction as published be
 COMMENT ON COLUMN marts.restatements.new_reduction IS 'Reduction after the change: 1 - new_value / new_base_value. Fraction. NULL unless new_status = ok.';
 COMMENT ON COLUMN marts.restatements.old_status IS 'Status of the indicator just before replaced_at, by the rules of marts.indicators.status (ok, incomplete_period, no_base, insufficient_coverage, base_zero), with the coverage of the period and of its base valid then.';
 COMMENT ON COLUMN marts.restatements.new_status IS 'Status right after replaced_at, same rules: e.g. ok -> insufficient_coverage when the change came with lost coverage.';
+COMMENT ON COLUMN marts.restatements.category_label_zh IS 'Chinese label of the category (ref.categories.label_zh).';
+COMMENT ON COLUMN marts.restatements.category_label_en IS 'English label of the category (ref.categories.label_en).';
 GRANT SELECT ON marts.restatements TO metrics_analyst;
 GRANT SELECT ON marts.restatements TO metrics_dashboard;
 GRANT DELETE, INSERT, SELECT, UPDATE ON marts.restatements TO metrics_writer;

@@ -16,10 +16,13 @@ SELECT s.signal_id, s.signal, s.unit_code, u.name AS unit_name, u.level AS unit_
             SELECT c.signal_id FROM marts.signals c JOIN grouped g ON c.grouped_under = g.signal_id)
         SELECT count(*) FROM grouped) AS grouped_children,
        -- V47, after every earlier column (queries reading by position keep working): the labels and the Chinese summary.
-       st.label_zh AS signal_label_zh, st.label_en AS signal_label_en, s.summary_zh
+       st.label_zh AS signal_label_zh, st.label_en AS signal_label_en, s.summary_zh,
+       -- After those: the category's labels (NULL for a signal of a whole unit), for readers who cannot read ref (the dashboards).
+       cat.label_zh AS category_label_zh, cat.label_en AS category_label_en
 FROM marts.signals s
 LEFT JOIN ref.units u ON u.code = s.unit_code
-LEFT JOIN ref.signal_types st ON st.signal = s.signal;
+LEFT JOIN ref.signal_types st ON st.signal = s.signal
+LEFT JOIN ref.categories cat ON cat.category = s.category;
 
 COMMENT ON VIEW marts.signals_with_evidence IS 'marts.signals with the unit''s name and level, the signal type''s Chinese and English labels (ref.signal_types), the summary in both languages, the evidence as one line ("series: before -> after (change%), p = ...") and the grouping (grouped_under, grouped_children). Grain: one row per signal, grouped children included; marts.signals_this_quarter lists only the signals that stand on their own.';
 COMMENT ON COLUMN marts.signals_with_evidence.signal_id IS 'marts.signals.signal_id.';
@@ -44,6 +47,8 @@ COMMENT ON COLUMN marts.signals_with_evidence.grouped_children IS 'Number of sig
 COMMENT ON COLUMN marts.signals_with_evidence.signal_label_zh IS 'Chinese name of the signal type (ref.signal_types.label_zh), shown to readers first.';
 COMMENT ON COLUMN marts.signals_with_evidence.signal_label_en IS 'English name of the signal type (ref.signal_types.label_en).';
 COMMENT ON COLUMN marts.signals_with_evidence.summary_zh IS 'The summary in Chinese: the same sentence and numbers as summary, ending with whose counts fired and the same p-value (marts.signals.summary_zh).';
+COMMENT ON COLUMN marts.signals_with_evidence.category_label_zh IS 'Chinese label of the category (ref.categories.label_zh); NULL when the signal has no category.';
+COMMENT ON COLUMN marts.signals_with_evidence.category_label_en IS 'English label of the category (ref.categories.label_en); NULL when the signal has no category.';
 GRANT SELECT ON marts.signals_with_evidence TO metrics_analyst;
 GRANT SELECT ON marts.signals_with_evidence TO metrics_dashboard;
 GRANT DELETE, INSERT, SELECT, UPDATE ON marts.signals_with_evidence TO metrics_writer;

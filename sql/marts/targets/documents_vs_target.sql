@@ -26,9 +26,11 @@ SELECT p.unit_code, p.unit_name, p.unit_level, p.period_kind, p.period_start, p.
             THEN (1 - p.documents / p.base_documents) / p.target_reduction END AS attainment,
        CASE WHEN p.status = 'ok' AND p.target_base_period = s.base_period
             THEN 1 - p.documents / p.base_documents >= p.target_reduction END AS target_met,
-       p.coverage, p.status
+       p.coverage, p.status,
+       sts.label_zh AS status_label_zh, sts.label_en AS status_label_en
 FROM per_unit p
-CROSS JOIN (SELECT value AS base_period FROM ref.indicator_settings WHERE key = 'base_period') s;
+CROSS JOIN (SELECT value AS base_period FROM ref.indicator_settings WHERE key = 'base_period') s
+LEFT JOIN ref.statuses sts ON sts.code = p.status;
 
 COMMENT ON VIEW marts.documents_vs_target IS 'All documents (every document.* category, counts) of a unit and its subtree against the base period and the documents target. Grain: unit x period (month, quarter, year). Question: are documents down by the target (e.g. 30%)?';
 COMMENT ON COLUMN marts.documents_vs_target.unit_code IS 'Unit (ref.units.code); counts include its subtree.';
@@ -46,6 +48,8 @@ COMMENT ON COLUMN marts.documents_vs_target.attainment IS 'reduction / target_re
 COMMENT ON COLUMN marts.documents_vs_target.target_met IS 'reduction >= target_reduction.';
 COMMENT ON COLUMN marts.documents_vs_target.coverage IS 'Lowest coverage among the document categories in the period, fraction 0..1.';
 COMMENT ON COLUMN marts.documents_vs_target.status IS 'The most restrictive status of the document categories: incomplete_period, no_base, insufficient_coverage, base_zero, else ok.';
+COMMENT ON COLUMN marts.documents_vs_target.status_label_zh IS 'Chinese label of status (ref.statuses.label_zh).';
+COMMENT ON COLUMN marts.documents_vs_target.status_label_en IS 'English label of status (ref.statuses.label_en).';
 GRANT SELECT ON marts.documents_vs_target TO metrics_analyst;
 GRANT SELECT ON marts.documents_vs_target TO metrics_dashboard;
 GRANT DELETE, INSERT, SELECT, UPDATE ON marts.documents_vs_target TO metrics_writer;

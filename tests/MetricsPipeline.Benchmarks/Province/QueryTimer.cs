@@ -113,8 +113,8 @@ internal static class QueryTimer
             }
             if (variable.GetProperty("type").GetString() == "custom")
             {
-                // Grafana's custom variable: its comma-separated values, no query; the saved one where set.
-                var options = variable.GetProperty("query").GetString()!.Split(',').Select(v => v.Trim()).ToList();
+                // Grafana's custom variable: its comma-separated values ("text : value"), no query; the saved one where set.
+                var options = GrafanaQuery.CustomValues(variable.GetProperty("query").GetString()!);
                 resolved[name] = [variable.TryGetProperty("current", out var chosen) && chosen.GetProperty("value").GetString() is { } value ? value : options[0]];
                 continue;
             }

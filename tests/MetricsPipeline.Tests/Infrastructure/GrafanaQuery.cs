@@ -80,6 +80,13 @@ public sealed partial class GrafanaQuery(DateTimeOffset from, DateTimeOffset to,
         };
     }
 
+    /// <summary>
+    /// The values of a custom variable, as Grafana reads its query: comma-separated items, each either a value
+    /// or "text : value" (the text is what the picker shows, e.g. "季度 : quarter").
+    /// </summary>
+    public static List<string> CustomValues(string query) =>
+        query.Split(',').Select(item => CustomItemPattern().Match(item) is { Success: true } m ? m.Groups[2].Value.Trim() : item.Trim()).ToList();
+
     public static TimeSpan ParseInterval(string text)
     {
         var match = IntervalPattern().Match(text);
@@ -130,6 +137,10 @@ public sealed partial class GrafanaQuery(DateTimeOffset from, DateTimeOffset to,
 
     [GeneratedRegex(@"\$\{(?<braced>\w+)(?::(?<format>\w+))?\}|\$(?<plain>[A-Za-z]\w*)")]
     private static partial Regex VariablePattern();
+
+    // Grafana's custom variable item "text : value" (a space on both sides of the colon).
+    [GeneratedRegex(@"^\s*(.+?)\s:\s(.+)$")]
+    private static partial Regex CustomItemPattern();
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$")]
     private static partial Regex IntervalPattern();

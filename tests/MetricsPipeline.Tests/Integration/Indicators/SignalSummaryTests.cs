@@ -97,7 +97,8 @@ public sealed partial class SignalSummaryTests(SignalScenarioFixture scenario, S
             var columns = (await db.QueryAsync<string>("""
                 SELECT attname FROM pg_attribute WHERE attrelid = ('marts.' || @view)::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum
                 """, new { view })).ToList();
-            Assert.Equal(["grouped_children", "signal_label_zh", "signal_label_en", "summary_zh"], columns[^4..]);
+            // Then the category's labels, for the dashboards (which cannot read ref).
+            Assert.Equal(["grouped_children", "signal_label_zh", "signal_label_en", "summary_zh", "category_label_zh", "category_label_en"], columns[^6..]);
         }
         var row = await db.QuerySingleAsync<(string LabelZh, string LabelEn, string SummaryZh, string Summary)>("""
             SELECT e.signal_label_zh, e.signal_label_en, e.summary_zh, s.summary_zh

@@ -21,9 +21,10 @@ internal static class WarehouseSnapshot
         ("marts.period_values_history", "SELECT to_jsonb(t) FROM marts.period_values_history t"),
         ("marts.period_coverage_history", "SELECT to_jsonb(t) FROM marts.period_coverage_history t"),
         // The columns a V31 warehouse's view had: the reductions and statuses beside them (V43's layer) are
-        // derived from the history and the indicators compared above, and a V31 snapshot cannot hold them.
+        // derived from the history and the indicators compared above, and a V31 snapshot cannot hold them; nor the
+        // category's labels (ref.categories, V40) the layer appended for the dashboards.
         ("marts.restatements", "SELECT to_jsonb(t) - 'base_period_start' - 'old_base_value' - 'new_base_value' - 'old_reduction' - 'new_reduction' " +
-            "- 'old_status' - 'new_status' FROM marts.restatements t"),
+            "- 'old_status' - 'new_status' - 'category_label_zh' - 'category_label_en' FROM marts.restatements t"),
     ];
 
     public static async Task<Dictionary<string, List<string>>> TakeAsync(string connectionString)

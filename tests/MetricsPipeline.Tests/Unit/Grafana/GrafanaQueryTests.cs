@@ -29,6 +29,10 @@ public sealed class GrafanaQueryTests
     public void SingleValueVariable_InQuotes_IsInsertedRaw() =>
         Assert.Equal("unit_code = 'C01'", Query(("unit", ["C01"])).Expand("unit_code = '${unit}'"));
 
+    [Fact]
+    public void CustomVariable_TakesTheValueOfTextColonValueItems_AndPlainItemsAsTheyAre() =>
+        Assert.Equal(["year", "quarter", "month", "week"], GrafanaQuery.CustomValues("年度 : year,季度 : quarter, 月度 : month ,week"));
+
     [Theory]
     [InlineData("WHERE $__timeRange(x)")]
     [InlineData("WHERE unit = $unknown")]

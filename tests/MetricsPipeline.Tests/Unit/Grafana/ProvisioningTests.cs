@@ -113,6 +113,24 @@ public sealed class ProvisioningTests
         }
     }
 
+    /// <summary>Users read Chinese first: the dashboard, each panel, each variable and each link is titled in Chinese (the English may follow).</summary>
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void TitlesPanelsVariablesAndLinks_AreChineseFirst(string file)
+    {
+        using var dashboard = GrafanaFiles.Dashboard(file);
+        var root = dashboard.RootElement;
+        // The first letter is a Chinese character (after the product name the dashboards' titles start with).
+        static bool StartsChinese(string? text) =>
+            (text ?? "").Replace("MetricsPipeline:", "", StringComparison.Ordinal).FirstOrDefault(char.IsLetter) is >= '\u4e00' and <= '\u9fff';
+        var titled = new List<(string What, string? Text)> { ("dashboard title", root.GetProperty("title").GetString()) };
+        titled.AddRange(GrafanaFiles.Panels(root).Select(p => ($"panel {p.GetProperty("id")}", p.GetProperty("title").GetString())));
+        titled.AddRange(root.GetProperty("templating").GetProperty("list").EnumerateArray().Select(v => ($"variable ${v.GetProperty("name")}", v.GetProperty("label").GetString())));
+        titled.AddRange(root.GetProperty("links").EnumerateArray().Select(l => ($"link {l.GetProperty("url")}", l.GetProperty("title").GetString())));
+        var english = titled.Where(t => !StartsChinese(t.Text)).ToList();
+        Assert.True(english.Count == 0, $"{file}: not Chinese first:\n" + string.Join("\n", english.Select(t => $"{t.What}: {t.Text}")));
+    }
+
     [Fact]
     public void DashboardUids_AreUnique_AndEveryLinkPointsAtOneOfThemCarryingTheVariables()
     {

@@ -94,8 +94,7 @@ CROSS JOIN LATERAL (
     OFFSET 0
 ) bz
 CROSS JOIN LATERAL (
-    SELECT base_pc.period_end,
-           coalesce(bs.own_minutes,
+    SELECT coalesce(bs.own_minutes,
                     CASE WHEN bz.derives_zeros AND series.own_minutes
                          THEN marts.zero_value('flow', 'scm_own_minutes', base_pc.covered_cells, base_pc.covered_days, base_pc.last_covered_day) END)
                AS own_minutes,
@@ -111,8 +110,7 @@ CROSS JOIN LATERAL (
                     coalesce(bs.count_mean,
                              CASE WHEN bz.derives_zeros AND series.stock_count
                                   THEN marts.zero_value(cat.kind, 'count_mean', base_pc.covered_cells, base_pc.covered_days, base_pc.last_covered_day) END))
-               AS mean_level,
-           CASE WHEN bz.has_rows THEN 1 ELSE 0 END AS base_rows
+               AS mean_level
 ) base
 LEFT JOIN marts.coverage_now cov
        ON (cov.category, cov.period_kind, cov.period_start) = (cur.category, cur.period_kind, cur.period_start)
@@ -122,9 +120,9 @@ CROSS JOIN LATERAL (
     SELECT marts.scm_hours(cat.kind, cur.own_minutes, cur.items, cur.mean_level, tf.minutes_per_item,
                            least(cur.period_end, current_date) - cur.period_start + 1) AS hours,
            CASE
-               WHEN base.base_rows > 0 THEN
+               WHEN bz.has_rows THEN
                    marts.scm_hours(cat.kind, base.own_minutes, base.items, base.mean_level, tf.minutes_per_item,
-                                   base.period_end - base_period.start + 1)
+                                   base_pc.period_end - base_period.start + 1)
                -- A covered base period without rows for the series had no burden: a real zero.
                WHEN base_cov.covered_cells > 0 AND tf.minutes_per_item IS NOT NULL THEN 0
            END AS base_hours

@@ -31,6 +31,16 @@ BEGIN
         RAISE EXCEPTION 'marts.burden_ranking: period kind must be week, month, quarter or year, not %', coalesce(p_period_kind, 'NULL')
               USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- A start that is not the first day of a period of that kind, or a level no unit has, would rank
+    -- nothing without saying why.
+    IF p_period_start IS NULL OR p_period_start <> date_trunc(p_period_kind, p_period_start::timestamp)::date THEN
+        RAISE EXCEPTION 'marts.burden_ranking: % is not the first day of a % (ISO weeks start on Monday)', coalesce(p_period_start::text, 'NULL'), p_period_kind
+              USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM ref.units l WHERE l.level = p_level) THEN
+        RAISE EXCEPTION 'marts.burden_ranking: no unit has level % (ref.units.level: province, city, county, township, village)', coalesce(p_level, 'NULL')
+              USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     IF p_within IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ref.units w WHERE w.code = p_within) THEN
         RAISE EXCEPTION 'marts.burden_ranking: unit % is not in ref.units', p_within
               USING ERRCODE = 'invalid_parameter_value';

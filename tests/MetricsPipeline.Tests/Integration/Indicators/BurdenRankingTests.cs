@@ -83,4 +83,17 @@ public sealed class BurdenRankingTests(AnalystScenarioFixture analyst, BurdenSce
         Assert.Equal("22023", error.SqlState);
         Assert.Contains(message, error.MessageText);
     }
+
+    [Theory]
+    [InlineData("year", "2024-03-01", "township", "2024-03-01 is not the first day of a year")]
+    [InlineData("week", "2024-01-03", "township", "2024-01-03 is not the first day of a week")]
+    [InlineData("year", "2024-01-01", "townshp", "no unit has level townshp")]
+    public async Task Ranking_RefusesAStartOrLevelThatWouldRankNothing(string kind, string start, string level, string message)
+    {
+        await using var db = await OpenAsync(analyst.ConnectionString);
+        var error = await Assert.ThrowsAsync<PostgresException>(() => db.QueryAsync(
+            "SELECT * FROM marts.burden_ranking(@kind, @start::date, @level)", new { kind, start, level }));
+        Assert.Equal("22023", error.SqlState);
+        Assert.Contains(message, error.MessageText);
+    }
 }
